@@ -1,0 +1,32 @@
+"""The data model shared by every stage: resources, relations, snapshots and findings."""
+
+from .finding import Finding, Severity, Status, finding_id
+from .resource import Location, Relation, Resource
+from .snapshot import (
+    SNAPSHOT_SCHEMA,
+    CoverageGap,
+    Snapshot,
+    Source,
+    load_snapshot,
+    save_snapshot,
+    snapshot_from_json,
+    write_atomically,
+)
+
+__all__ = [
+    "SNAPSHOT_SCHEMA",
+    "CoverageGap",
+    "Finding",
+    "Location",
+    "Relation",
+    "Resource",
+    "Severity",
+    "Snapshot",
+    "Source",
+    "Status",
+    "finding_id",
+    "load_snapshot",
+    "save_snapshot",
+    "snapshot_from_json",
+    "write_atomically",
+]

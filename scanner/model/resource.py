@@ -1,0 +1,49 @@
+"""Resources and relations: the nodes and edges every source produces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Location(BaseModel):
+    """Where an IaC resource is declared (SARIF and pre-commit output point here)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    line: int | None = None
+
+
+class Resource(BaseModel):
+    """One cloud resource in the normalised vocabulary.
+
+    ``attributes`` hold the normalised attributes of ``type`` (see ``scanner.model.vocabulary``)
+    with AWS's defaults applied. ``unknown`` maps attribute names (or dotted paths) whose value the
+    source could not know to the reason; ``unknown_relations`` does the same for relation kinds whose
+    edge set is incomplete (an unresolved list of subnet ids, say). An unknown value never passes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    uid: str
+    type: str
+    name: str | None = None
+    account: str | None = None
+    region: str | None = None
+    location: Location | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    unknown: dict[str, str] = Field(default_factory=dict)
+    unknown_relations: dict[str, str] = Field(default_factory=dict)
+
+
+class Relation(BaseModel):
+    """A typed, directed edge between two resources (``src -[kind]-> dst``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    src: str
+    kind: str
+    dst: str
+    attributes: dict[str, Any] = Field(default_factory=dict)

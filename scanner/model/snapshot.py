@@ -1,0 +1,152 @@
+"""The snapshot: what a source saw, as typed resources, relations and a coverage record."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import InputError
+from .resource import Relation, Resource
+from .vocabulary import normalise_attributes
+
+SNAPSHOT_SCHEMA = "haguard.snapshot/1"
+
+
+class Source(BaseModel):
+    """Where a snapshot came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="aws, cloudformation, terraform-plan, terraform-hcl, example or synthetic.")
+    accounts: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    taken_at: str | None = None
+    haguard_version: str | None = None
+    api_calls: int | None = None
+
+
+class CoverageGap(BaseModel):
+    """A collection that failed: policies over ``resource_types`` in this scope yield ``error``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account: str | None = None
+    region: str | None = None
+    service: str
+    operation: str
+    error: str
+    resource_types: list[str] = Field(default_factory=list)
+
+
+class Snapshot(BaseModel):
+    """Resources, relations and coverage; JSON on disk with a ``schema`` version.
+
+    On validation each resource's attributes are checked against its type's model and AWS's
+    defaults are applied to attributes the snapshot omits (unless they are listed as unknown).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: str = Field(SNAPSHOT_SCHEMA, alias="schema")
+    source: Source
+    resources: list[Resource] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    coverage: list[CoverageGap] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Snapshot:
+        if self.schema_ != SNAPSHOT_SCHEMA:
+            raise ValueError(f"unsupported snapshot schema {self.schema_!r} (expected {SNAPSHOT_SCHEMA!r})")
+        seen: set[str] = set()
+        for index, resource in enumerate(self.resources):
+            if resource.uid in seen:
+                raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {resource.uid!r}")
+            seen.add(resource.uid)
+            try:
+                resource.attributes = normalise_attributes(
+                    resource.type, resource.attributes, frozenset(resource.unknown)
+                )
+            except ValueError as exc:
+                raise _PathError(f"$.resources[{index}]", str(exc)) from None
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-serialisable form (what ``save_snapshot`` writes)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class _PathError(ValueError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+
+
+def _json_path(loc: tuple[Any, ...]) -> str:
+    path = "$"
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def snapshot_from_json(data: Any, file: str = "<snapshot>") -> Snapshot:
+    """Validate parsed JSON as a snapshot, raising ``InputError`` naming the file and JSON path."""
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "value_error" and msg.startswith("$"):
+            raise InputError(msg, file) from None
+        raise InputError(f"{_json_path(err['loc'])}: {msg}", file) from None
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read a snapshot file (``.json`` or ``.json.gz``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read snapshot: {exc.strerror}", str(path)) from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"corrupt gzip data: {exc}", str(path)) from None
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise InputError("snapshot is not UTF-8 JSON", str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(path), exc.lineno) from None
+    return snapshot_from_json(data, str(path))
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never half-written."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
+    """Write a snapshot as JSON, gzip-compressed when the name ends in ``.gz``."""
+    data = json.dumps(snapshot.to_json(), indent=1, sort_keys=False).encode()
+    if str(path).endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    write_atomically(path, data)
