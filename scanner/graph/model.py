@@ -36,13 +36,15 @@ class Graph:
     in_edges: dict[tuple[str, str], EdgeList] = field(default_factory=lambda: defaultdict(list))
     derived: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     derived_unknown: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    _edge_keys: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
 
     def add_edge(self, src: str, kind: str, dst: str, attributes: dict[str, Any] | None = None) -> None:
         """Add ``src -[kind]-> dst`` unless the same edge exists (unresolved endpoints become nodes)."""
         attrs = dict(attributes or {})
-        existing = self.out_edges.get((src, kind))
-        if existing and any(d == dst and a == attrs for d, a in existing):
+        key = (src, kind, dst, repr(sorted(attrs.items())) if attrs else "")
+        if key in self._edge_keys:
             return
+        self._edge_keys.add(key)
         for uid in (src, dst):
             if uid not in self.nx_graph:
                 self.nx_graph.add_node(uid, resource=self.resources.get(uid))

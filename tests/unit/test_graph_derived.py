@@ -82,3 +82,13 @@ def test_unresolved_subnet_makes_zones_unknown() -> None:
     graph = build_graph(snap)
     assert "availability_zones" not in graph.derived["asg"]
     assert "not in the snapshot" in graph.derived_unknown["asg"]["availability_zones"]
+
+
+def test_route_edge_given_by_source_is_not_duplicated() -> None:
+    snap = snapshot([VPC, NAT, _subnet("s1"), _table("rt", "nat_gateway", "nat")],
+                    [("s1", "uses_route_table", "rt")])
+    snap.relations.append(snap.relations[0].model_copy(update={"src": "rt", "kind": "routes_to", "dst": "nat",
+                                                               "attributes": {"destination": "0.0.0.0/0"}}))
+    graph = build_graph(snap)
+    assert graph.neighbours("rt", "routes_to") == [("nat", {"destination": "0.0.0.0/0"})]
+    assert graph.nx_graph.number_of_edges("rt", "nat") == 1
