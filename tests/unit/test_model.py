@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import snapshot
@@ -60,9 +62,6 @@ def test_relation_catalogue_names_known_types() -> None:
 
 
 def test_core_modules_do_not_import_boto3() -> None:
-    import subprocess
-    import sys
-
     code = ("import sys, scanner.model, scanner.graph; "
             "sys.exit(1 if any(m.split('.')[0] in ('boto3', 'botocore') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
