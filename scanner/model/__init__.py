@@ -1,6 +1,6 @@
 """The data model shared by every stage: resources, relations, snapshots and findings."""
 
-from .finding import Finding, Severity, Status, finding_id
+from .finding import Finding, PolicyInfo, Severity, Status, finding_id
 from .resource import Location, Relation, Resource
 from .snapshot import (
     SNAPSHOT_SCHEMA,
@@ -18,6 +18,7 @@ __all__ = [
     "CoverageGap",
     "Finding",
     "Location",
+    "PolicyInfo",
     "Relation",
     "Resource",
     "Severity",

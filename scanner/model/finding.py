@@ -69,3 +69,18 @@ class Finding(BaseModel):
     remediation: str | None = None
     location: Location | None = None
     suppression: str | None = Field(None, description="Why the finding is suppressed, when it is.")
+
+
+class PolicyInfo(BaseModel):
+    """What a report needs to know about a policy (SARIF rules, help text, summaries)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    theme: str
+    severity: Severity
+    resource_types: list[str]
+    description: str | None = None
+    remediation: str | None = None
+    references: dict[str, str] = Field(default_factory=dict)

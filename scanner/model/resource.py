@@ -36,6 +36,11 @@ class Resource(BaseModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     unknown: dict[str, str] = Field(default_factory=dict)
     unknown_relations: dict[str, str] = Field(default_factory=dict)
+    suppressions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Inline suppressions from the source (policy id -> reason), e.g. CloudFormation "
+        "`Metadata.haguard.skip` or a Terraform `# haguard:skip=<id> <reason>` comment.",
+    )
 
 
 class Relation(BaseModel):
