@@ -1,0 +1,1 @@
+"""Live AWS collectors: one module per service, composed by ``scanner.live``."""

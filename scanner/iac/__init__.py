@@ -1,0 +1,1 @@
+"""Infrastructure-as-code sources: CloudFormation, Terraform plan JSON and Terraform HCL."""
