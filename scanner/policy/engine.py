@@ -1,0 +1,204 @@
+"""Run a pack over a graph: one finding per policy x resource, coverage errors, suppressions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from typing import Any
+
+from ..errors import InputError
+from ..graph import Graph
+from ..model import Finding, Severity, Status, finding_id
+from .config import Config, same_kind
+from .evaluate import Env, Evidence, Tri
+from .language import Quantified, Selector
+from .pack import LoadedPolicy, Pack
+
+
+def resolve_params(loaded: LoadedPolicy, config: Config | None) -> dict[str, Any]:
+    """The policy's params: defaults, then global overrides, then per-policy overrides (type-checked)."""
+    params = dict(loaded.policy.params)
+    if config is None:
+        return params
+    settings = config.policies.get(loaded.id)
+    layers = [(config.params, ("params",)), (settings.params if settings else {}, ("policies", loaded.id, "params"))]
+    for overrides, at in layers:
+        for name, value in overrides.items():
+            if name not in params:
+                if at[0] == "policies":
+                    raise InputError(f"policy {loaded.id} has no param {name!r}", config.path, config.line(*at, name))
+                continue
+            if not same_kind(loaded.policy.params[name], value):
+                expected = type(loaded.policy.params[name]).__name__
+                raise InputError(f"param {name!r} must be a {expected} (got {value!r})", config.path,
+                                 config.line(*at, name))
+            params[name] = value
+    return params
+
+
+def check_config(pack: Pack, config: Config) -> None:
+    """Reject settings for unknown policies and mistyped params before anything runs."""
+    for policy_id in config.policies:
+        if policy_id not in pack.policies:
+            raise InputError(f"unknown policy id {policy_id!r}", config.path, config.line("policies", policy_id))
+    for index, waiver in enumerate(config.waivers):
+        if waiver.id not in pack.policies:
+            raise InputError(f"waiver for unknown policy id {waiver.id!r}", config.path,
+                             config.line("waivers", index, "id"))
+    for loaded in pack.policies.values():
+        resolve_params(loaded, config)
+
+
+def _message(status: Status, title: str, evidence: Evidence) -> str:
+    parts = []
+    for entry in evidence:
+        if "attr" in entry and ("value" in entry or "unknown" in entry):
+            shown = entry.get("unknown") if "unknown" in entry else _show(entry.get("value"))
+            prefix = "" if entry.get("resource") is None else f"{_short(entry['resource'])}: "
+            parts.append(f"{prefix}{entry['attr']} = {shown} (expected {entry['test']})" if "unknown" not in entry
+                         else f"{prefix}{entry['attr']} unknown: {shown}")
+        elif "count" in entry:
+            parts.append(f"{entry['selector']}: {entry['count']} (expected {entry['test']})"
+                         + (f" — {entry['unknown']}" if "unknown" in entry else ""))
+        elif "unknown" in entry:
+            parts.append(f"{_short(entry.get('resource', ''))}: {entry['unknown']}")
+        if len(parts) == 3:
+            break
+    detail = "; ".join(parts)
+    verdict = {Status.PASS: "ok", Status.FAIL: "fails", Status.UNKNOWN: "cannot be decided"}.get(status, status.value)
+    return f"{title} — {verdict}" + (f": {detail}" if detail else "")
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _short(uid: str) -> str:
+    return uid.rsplit("/", 1)[-1] if uid.startswith("arn:") else uid
+
+
+def _status(where: Tri, asserted: Tri) -> Status:
+    if asserted is True:
+        return Status.PASS
+    if asserted is False and where is True:
+        return Status.FAIL
+    return Status.UNKNOWN
+
+
+def _read_types(loaded: LoadedPolicy) -> set[str]:
+    """Types the policy reads: its own and those its ``related`` selectors reach."""
+    types = set(loaded.policy.resource_types)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Selector) and node.related is not None:
+            from ..model.vocabulary import related_types
+
+            types.update(node.types or related_types(set(loaded.policy.resource_types), node.related, node.direction))
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif hasattr(node, "model_fields"):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        if isinstance(node, Quantified):
+            walk(node.body)
+
+    walk(loaded.policy.where)
+    walk(loaded.policy.assert_)
+    return types
+
+
+def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], severity: Severity) -> list[Finding]:
+    """Findings of one policy over every resource of its types, plus coverage errors."""
+    policy = loaded.policy
+    findings: list[Finding] = []
+    for type_name in policy.resource_types:
+        for uid in graph.of_type(type_name):
+            env = Env(graph, params, uid)
+            where: Tri = True
+            where_evidence: Evidence = []
+            if loaded.where is not None:
+                where, where_evidence = loaded.where(env, uid)
+                if where is False:
+                    continue
+            asserted, evidence = loaded.assertion(env, uid)
+            status = _status(where, asserted)
+            if status is Status.UNKNOWN and where is None and asserted is False:
+                evidence = where_evidence + evidence
+            resource = graph.resources[uid]
+            findings.append(Finding(
+                id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
+                resource_uid=uid, resource_type=type_name, resource_name=resource.name, account=resource.account,
+                region=resource.region, status=status, severity=severity,
+                message=_message(status, policy.title, evidence), evidence=evidence,
+                remediation=policy.remediation if status is not Status.PASS else None,
+                location=resource.location,
+            ))
+    read = _read_types(loaded)
+    for gap in graph.coverage:
+        affected = sorted(read & set(gap.resource_types))
+        if not affected:
+            continue
+        scope = f"{gap.account or '-'}/{gap.region or '-'}"
+        uid = f"coverage:{scope}/{gap.service}:{gap.operation}"
+        findings.append(Finding(
+            id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
+            resource_uid=uid, resource_type=affected[0], account=gap.account, region=gap.region,
+            status=Status.ERROR, severity=severity,
+            message=f"{policy.title} — not evaluated in {scope}: {gap.service}:{gap.operation} failed ({gap.error});"
+            f" {', '.join(affected)} could not be collected",
+            evidence=[{"operation": f"{gap.service}:{gap.operation}", "error": gap.error, "account": gap.account,
+                       "region": gap.region, "resource_types": affected}],
+            remediation="Grant haguard the read-only permissions of `haguard iam-policy` and re-run.",
+        ))
+    return findings
+
+
+def apply_suppressions(findings: list[Finding], graph: Graph, config: Config | None,
+                       today: dt.date | None = None) -> list[Finding]:
+    """Mark non-passing findings suppressed by inline skips or unexpired config waivers."""
+    today = today or dt.date.today()
+    waivers = config.waivers if config else []
+    result = []
+    for finding in findings:
+        if finding.status is Status.PASS:
+            result.append(finding)
+            continue
+        resource = graph.resources.get(finding.resource_uid)
+        reason = resource.suppressions.get(finding.policy_id) if resource else None
+        if reason:
+            finding = finding.model_copy(update={"status": Status.SUPPRESSED, "suppression": f"inline: {reason}"})
+        else:
+            for waiver in waivers:
+                if waiver.id != finding.policy_id or not _matches(waiver.resource, finding):
+                    continue
+                if waiver.expires is not None and waiver.expires < today:
+                    finding = finding.model_copy(update={
+                        "message": f"{finding.message} (waiver expired on {waiver.expires}: {waiver.reason})"})
+                    continue
+                until = f" until {waiver.expires}" if waiver.expires else ""
+                finding = finding.model_copy(update={"status": Status.SUPPRESSED,
+                                                     "suppression": f"waiver{until}: {waiver.reason}"})
+                break
+        result.append(finding)
+    return result
+
+
+def _matches(pattern: str, finding: Finding) -> bool:
+    return fnmatch.fnmatchcase(finding.resource_uid, pattern) or (
+        finding.resource_name is not None and fnmatch.fnmatchcase(finding.resource_name, pattern))
+
+
+def evaluate(pack: Pack, graph: Graph, config: Config | None = None, *, only: set[str] | None = None,
+             skip: set[str] | None = None, today: dt.date | None = None) -> list[Finding]:
+    """Every finding of the pack over the graph, suppressions applied."""
+    findings: list[Finding] = []
+    for loaded in pack.ordered():
+        if (only and loaded.id not in only) or (skip and loaded.id in skip):
+            continue
+        settings = config.policies.get(loaded.id) if config else None
+        if settings is not None and not settings.enabled:
+            continue
+        severity = settings.severity if settings and settings.severity else loaded.policy.severity
+        findings.extend(evaluate_policy(loaded, graph, resolve_params(loaded, config), severity))
+    return apply_suppressions(findings, graph, config, today)

@@ -1,0 +1,425 @@
+"""Three-valued evaluation of compiled conditions over the graph, with the evidence that decided it.
+
+Truth values are ``True``, ``False`` and ``None`` (unknown), combined with Kleene logic. Every
+compiled condition is a function ``(env, subject) -> (value, evidence)``; a subject is a resource uid
+or a list item. A value the source could not give, a resource a relation names but the snapshot does
+not hold, or an incomplete relation set makes the result unknown, never true.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..graph import Graph
+from ..model.vocabulary import META_ATTRIBUTES
+from .language import (
+    AllOf,
+    AnyOf,
+    AttrTest,
+    Condition,
+    Count,
+    CountDistinct,
+    Not,
+    ParamRef,
+    Quantified,
+    Range,
+    Selector,
+    SelfRef,
+)
+
+Tri = bool | None
+Evidence = list[dict[str, Any]]
+MAX_EVIDENCE = 12
+_MISSING = object()
+
+
+@dataclass(slots=True)
+class Item:
+    """A member of a list attribute (a route, a rule, a node group...), evaluated as a subject."""
+
+    value: Any
+    label: str
+
+
+Subject = str | Item
+
+
+@dataclass(slots=True)
+class Env:
+    """What a condition sees besides its subject: the graph, parameters, the policy's resource."""
+
+    graph: Graph
+    params: dict[str, Any]
+    self_uid: str
+    path: tuple[str, ...] = ()
+
+    def via(self, step: str) -> Env:
+        """The same environment one relation step further."""
+        return Env(self.graph, self.params, self.self_uid, (*self.path, step))
+
+
+Compiled = Callable[[Env, Subject], tuple[Tri, Evidence]]
+
+
+def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
+    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
+    head, _, rest = attr.partition(".")
+    if isinstance(subject, Item):
+        value = subject.value.get(head) if isinstance(subject.value, dict) else None
+        return _walk(value, rest), None
+    resource = graph.resources.get(subject)
+    if resource is None:
+        return _MISSING, f"{subject} is not in the snapshot"
+    if head in META_ATTRIBUTES:
+        return getattr(resource, head), None
+    reason = resource.unknown.get(attr) or resource.unknown.get(head)
+    if reason:
+        return _MISSING, reason
+    derived_unknown = graph.derived_unknown.get(subject)
+    if derived_unknown and head in derived_unknown:
+        return _MISSING, derived_unknown[head]
+    derived = graph.derived.get(subject)
+    if derived and head in derived:
+        return _walk(derived[head], rest), None
+    return _walk(resource.attributes.get(head), rest), None
+
+
+def _walk(value: Any, rest: str) -> Any:
+    for part in rest.split(".") if rest else ():
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _label(subject: Subject) -> str:
+    return subject.label if isinstance(subject, Item) else subject
+
+
+def _with_path(env: Env, entry: dict[str, Any]) -> dict[str, Any]:
+    if env.path:
+        entry["path"] = list(env.path)
+    return entry
+
+
+def _resolve(env: Env, operand: Any) -> tuple[Any, str | None]:
+    if isinstance(operand, ParamRef):
+        return env.params[operand.param], None
+    if isinstance(operand, SelfRef):
+        return lookup(env.graph, env.self_uid, operand.self_)
+    return operand, None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list) and len(value) > 8:
+        return "[" + ", ".join(map(str, value[:8])) + ", …]"
+    return str(value) if not isinstance(value, str) else value
+
+
+_ORDERING = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b,
+             "lte": lambda a, b: a <= b}
+
+
+def _test(op: str, value: Any, operand: Any) -> Tri:
+    if op == "exists":
+        return (value is not None) == bool(operand)
+    if op == "equals":
+        return value == operand
+    if op == "not_equals":
+        return value != operand
+    if op in ("in", "not_in"):
+        found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
+        return found if op == "in" else not found
+    if value is None:
+        return None  # ordering, matching or containment on a value that is not set: undecidable
+    try:
+        if op in _ORDERING:
+            return _ORDERING[op](value, operand)
+        if op == "matches":
+            return re.search(str(operand), str(value)) is not None
+        if op == "contains":
+            return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
+    except TypeError:
+        return None
+    raise AssertionError(op)
+
+
+def compile_condition(cond: Condition) -> Compiled:
+    """A fast evaluation function for a validated condition."""
+    if isinstance(cond, AttrTest):
+        return _compile_attr(cond)
+    if isinstance(cond, AllOf):
+        return _compile_all([compile_condition(c) for c in cond.all])
+    if isinstance(cond, AnyOf):
+        return _compile_any([compile_condition(c) for c in cond.any])
+    if isinstance(cond, Not):
+        inner = compile_condition(cond.not_)
+
+        def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+            value, evidence = inner(env, subject)
+            return (None if value is None else not value), evidence
+
+        return negate
+    if isinstance(cond, Quantified):
+        return _compile_quantified(cond)
+    if isinstance(cond, Count):
+        return _compile_count(cond.count, None, cond.comparator, getattr(cond, cond.comparator))
+    if isinstance(cond, CountDistinct):
+        sel = cond.count_distinct
+        return _compile_count(sel, sel.attr or "", cond.comparator, getattr(cond, cond.comparator))
+    if isinstance(cond, Range):
+        return _compile_range(cond)
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def _compile_attr(cond: AttrTest) -> Compiled:
+    attr, op, operand = cond.attr, cond.operator, cond.operand
+
+    def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        expected, reason = _resolve(env, operand)
+        description = f"{op} {_show(expected) if reason is None else operand}"
+        if reason is not None:
+            return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
+                                           "unknown": f"compared value unknown: {reason}"})]
+        value, reason = lookup(env.graph, subject, attr)
+        if value is _MISSING:
+            return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
+                                           "unknown": reason})]
+        result = _test(op, value, expected)
+        entry = {"resource": _label(subject), "attr": attr, "value": value, "test": description}
+        if result is None:
+            entry["unknown"] = "value not set" if value is None else "values not comparable"
+        return result, [_with_path(env, entry)]
+
+    return test
+
+
+def _compile_all(parts: list[Compiled]) -> Compiled:
+    def all_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        results = [part(env, subject) for part in parts]
+        for wanted in (False, None):
+            deciding = [e for v, ev in results if v is wanted for e in ev]
+            if any(v is wanted for v, _ in results):
+                return wanted, deciding[:MAX_EVIDENCE]
+        return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+
+    return all_of
+
+
+def _compile_any(parts: list[Compiled]) -> Compiled:
+    def any_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        results = [part(env, subject) for part in parts]
+        for wanted in (True, None):
+            if any(v is wanted for v, _ in results):
+                return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
+        return False, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+
+    return any_of
+
+
+@dataclass(slots=True)
+class _Member:
+    subject: Subject
+    env: Env
+    selected: Tri
+    where_evidence: Evidence
+
+
+def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subject], tuple[list[_Member], str | None]]:
+    """Members of the selected set and, when the set may be incomplete or unknown, why."""
+    types = set(selector.types)
+
+    def related(env: Env, subject: Subject) -> tuple[list[_Member], str | None]:
+        assert isinstance(subject, str)
+        graph = env.graph
+        resource = graph.resources.get(subject)
+        if resource is None:
+            return [], f"{subject} is not in the snapshot"
+        incomplete = resource.unknown_relations.get(selector.related) if selector.direction == "out" else None
+        members = []
+        for other, _ in graph.neighbours(subject, selector.related, selector.direction):
+            step = (f"{subject} -[{selector.related}]-> {other}" if selector.direction == "out"
+                    else f"{other} -[{selector.related}]-> {subject}")
+            sub_env = env.via(step)
+            other_resource = graph.resources.get(other)
+            selected: Tri = True
+            evidence: Evidence = []
+            if types:
+                if other_resource is None:
+                    selected = None
+                    evidence = [_with_path(sub_env, {"resource": other, "unknown": "not in the snapshot"})]
+                elif other_resource.type not in types:
+                    continue
+            if where is not None:
+                value, where_ev = where(sub_env, other)
+                if value is False:
+                    continue
+                if value is None:
+                    selected, evidence = None, where_ev
+            members.append(_Member(other, sub_env, selected, evidence))
+        return members, (f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete
+                         else None)
+
+    def items(env: Env, subject: Subject) -> tuple[list[_Member], str | None]:
+        values, reason = lookup(env.graph, subject, selector.items)
+        if values is _MISSING:
+            return [], reason
+        members = []
+        for index, value in enumerate(values or []):
+            item = Item(value, f"{_label(subject)}.{selector.items}[{index}]")
+            selected: Tri = True
+            evidence: Evidence = []
+            if where is not None:
+                result, where_ev = where(env, item)
+                if result is False:
+                    continue
+                if result is None:
+                    selected, evidence = None, where_ev
+            members.append(_Member(item, env, selected, evidence))
+        return members, None
+
+    return related if selector.related is not None else items
+
+
+def _describe(selector: Selector) -> str:
+    if selector.related is not None:
+        arrow = "->" if selector.direction == "out" else "<-"
+        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "")
+    return f"items of {selector.items}"
+
+
+def _compile_quantified(cond: Quantified) -> Compiled:
+    members_of = _members(cond, compile_condition(cond.where) if cond.where else None)
+    body = compile_condition(cond.body)
+    quantifier = cond.quantifier
+    described = f"{quantifier} {_describe(cond)}"
+
+    def quantified(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        members, gap = members_of(env, subject)
+        trues: Evidence = []
+        falses: Evidence = []
+        unknowns: Evidence = []
+        for member in members:
+            value, evidence = body(member.env, member.subject)
+            if quantifier == "each":
+                # An uncertain member only matters when it fails the body.
+                value = value if member.selected or value is True else None
+            elif not member.selected and value is True:
+                value = None  # some/none: a member that may not be selected cannot decide "some"
+            (trues if value is True else falses if value is False else unknowns).extend(
+                evidence + member.where_evidence)
+        if quantifier == "each":
+            result: Tri = False if falses else None if unknowns else True
+            if result is True and gap is not None:
+                result, unknowns = None, [{"resource": _label(subject), "selector": described, "unknown": gap}]
+        else:
+            result = True if trues else None if unknowns else False
+            if result is False and gap is not None:
+                result, unknowns = None, [{"resource": _label(subject), "selector": described, "unknown": gap}]
+            if quantifier == "none" and result is not None:
+                result = not result
+        summary = {"resource": _label(subject), "selector": described, "members": len(members)}
+        if result is None:
+            evidence = unknowns
+        elif quantifier in ("each", "some"):
+            evidence = trues if result else falses
+        else:
+            evidence = falses if result else trues
+        return result, [_with_path(env, summary), *evidence][:MAX_EVIDENCE]
+
+    return quantified
+
+
+def _compare_range(op: str, low: float, high: float, n: float) -> Tri:
+    if op == "equals":
+        return True if low == high == n else False if n < low or n > high else None
+    if op == "not_equals":
+        inner = _compare_range("equals", low, high, n)
+        return None if inner is None else not inner
+    check = _ORDERING[op]
+    if check(low, n) and check(high, n):
+        return True
+    if not check(low, n) and not check(high, n):
+        return False
+    return None
+
+
+def _compile_count(selector: Selector, attr: str | None, comparator: str, operand: Any) -> Compiled:
+    members_of = _members(selector, compile_condition(selector.where) if selector.where else None)
+    distinct = attr is not None
+    described = ("count_distinct " + (f"{attr} of " if attr else "") if distinct else "count ") + _describe(selector)
+
+    def count(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        expected, reason = _resolve(env, operand)
+        members, gap = members_of(env, subject)
+        entry: dict[str, Any] = {"resource": _label(subject), "selector": described,
+                                 "test": f"{comparator} {_show(expected)}"}
+        uncertain: Evidence = []
+        if distinct:
+            definite: set[Any] = set()
+            possible: set[Any] = set()
+            unknown_values = 0
+            for member in members:
+                if attr:
+                    value, why = lookup(env.graph, member.subject, attr)
+                else:
+                    value, why = (member.subject.value if isinstance(member.subject, Item) else member.subject), None
+                if value is _MISSING or value is None:
+                    unknown_values += 1
+                    uncertain.append(_with_path(member.env, {"resource": _label(member.subject), "attr": attr,
+                                                             "unknown": why or "value not set"}))
+                    continue
+                key = tuple(value) if isinstance(value, list) else value
+                (definite if member.selected else possible).add(key)
+                uncertain.extend(member.where_evidence)
+            low = len(definite)
+            high = len(definite | possible) + unknown_values
+            entry["values"] = sorted(map(str, definite))
+        else:
+            low = sum(1 for m in members if m.selected)
+            high = len(members)
+            uncertain.extend(e for m in members if not m.selected for e in m.where_evidence)
+            entry["members"] = [_label(m.subject) for m in members][:MAX_EVIDENCE]
+        if gap is not None:
+            high = math.inf
+            uncertain.insert(0, {"resource": _label(subject), "selector": described, "unknown": gap})
+        entry["count"] = low if low == high else f"{low}..{'?' if high == math.inf else high}"
+        if reason is not None:
+            entry["unknown"] = f"compared value unknown: {reason}"
+            return None, [_with_path(env, entry)]
+        try:
+            result = _compare_range(comparator, low, high, expected)
+        except TypeError:
+            result = None
+        evidence = [_with_path(env, entry)]
+        if result is None:
+            evidence.extend(uncertain)
+        return result, evidence[:MAX_EVIDENCE]
+
+    return count
+
+
+def _compile_range(cond: Range) -> Compiled:
+    low_attr, high_attr = cond.range
+
+    def in_range(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        values, reason = _resolve(env, cond.includes_any)
+        low, why_low = lookup(env.graph, subject, low_attr)
+        high, why_high = lookup(env.graph, subject, high_attr)
+        entry: dict[str, Any] = {"resource": _label(subject), "attr": f"{low_attr}..{high_attr}",
+                                 "test": f"includes any of {_show(values)}"}
+        why = reason or why_low or why_high
+        if why or low is None or high is None:
+            entry["unknown"] = why or "range not set"
+            return None, [_with_path(env, entry)]
+        entry["value"] = f"{low}-{high}"
+        hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
+        if hits:
+            entry["includes"] = hits
+        return bool(hits), [_with_path(env, entry)]
+
+    return in_range

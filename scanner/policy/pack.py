@@ -1,0 +1,121 @@
+"""Loading policy packs: YAML files -> validated, checked, compiled policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..model import PolicyInfo
+from .checks import PolicyCheckError, check_policy
+from .evaluate import Compiled, compile_condition
+from .language import Policy
+from .yaml_lines import line_for, read_yaml_with_lines
+
+CASE_SUFFIX = ".test.yaml"
+
+
+@dataclass
+class LoadedPolicy:
+    """A policy ready to evaluate: the model, where it came from, and its compiled conditions."""
+
+    policy: Policy
+    path: Path
+    theme: str
+    where: Compiled | None
+    assertion: Compiled
+
+    @property
+    def id(self) -> str:
+        """The policy id."""
+        return self.policy.id
+
+    def info(self) -> PolicyInfo:
+        """The report's view of the policy."""
+        p = self.policy
+        return PolicyInfo(id=p.id, title=p.title, theme=self.theme, severity=p.severity,
+                          resource_types=p.resource_types, description=p.description,
+                          remediation=p.remediation, references=dict(p.references))
+
+
+@dataclass
+class Pack:
+    """The policies of one run, by id."""
+
+    policies: dict[str, LoadedPolicy] = field(default_factory=dict)
+
+    def ordered(self) -> list[LoadedPolicy]:
+        """Policies sorted by id."""
+        return [self.policies[k] for k in sorted(self.policies)]
+
+    def add(self, loaded: LoadedPolicy, lines: dict[tuple[Any, ...], int] | None = None) -> None:
+        """Add a policy; a second policy with the same id is an input error."""
+        existing = self.policies.get(loaded.id)
+        if existing is not None:
+            raise InputError(f"duplicate policy id {loaded.id!r} (also defined in {existing.path})",
+                             str(loaded.path), (lines or {}).get(("id",)))
+        self.policies[loaded.id] = loaded
+
+
+def builtin_policy_dir() -> Path:
+    """The directory of the bundled pack (``policies/`` in the source tree and in the wheel)."""
+    import policies
+
+    return Path(policies.__file__).parent
+
+
+def policy_files(path: Path) -> list[Path]:
+    """Policy files under ``path`` (a file or a directory), excluding ``*.test.yaml`` case files."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError("no such policy file or directory", str(path))
+    return sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(CASE_SUFFIX))
+
+
+def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
+    """Parse, validate, check and compile one policy file."""
+    data, lines = read_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise InputError("a policy must be a YAML mapping", str(path), lines.get(()))
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key {str(err['loc'][-1]).rstrip('_')!r}"
+            where = ".".join(str(p) for p in err["loc"][:-1] if not (isinstance(p, str) and p in _UNION_TAGS))
+        elif err["type"] == "missing":
+            message = f"missing required key {str(err['loc'][-1]).rstrip('_')!r}"
+            where = ".".join(str(p) for p in err["loc"][:-1] if not (isinstance(p, str) and p in _UNION_TAGS))
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}{message}", str(path), line_for(err["loc"], data, lines)) from None
+    try:
+        check_policy(policy)
+    except PolicyCheckError as exc:
+        raise InputError(str(exc), str(path), line_for(exc.path, data, lines)) from None
+    theme = policy.theme or path.parent.name
+    loaded = LoadedPolicy(policy=policy, path=path, theme=theme,
+                          where=compile_condition(policy.where) if policy.where is not None else None,
+                          assertion=compile_condition(policy.assert_))
+    return loaded, lines
+
+
+_UNION_TAGS = {"attr", "all", "any", "not", "quantified", "count", "count_distinct", "range", "function-after",
+               "ParamRef", "SelfRef", "bool", "int", "float", "str", "list[any]", "none"}
+
+
+def load_pack(extra: list[Path] | tuple[Path, ...] = (), *, replace: bool = False) -> Pack:
+    """The bundled pack plus ``extra`` policy files/directories (``replace`` drops the bundled pack)."""
+    pack = Pack()
+    sources = ([] if replace else [builtin_policy_dir()]) + [Path(p) for p in extra]
+    for source in sources:
+        for path in policy_files(source):
+            loaded, lines = load_policy(path)
+            pack.add(loaded, lines)
+    return pack
