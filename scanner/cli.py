@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     iac.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                      help="CloudFormation parameter or Terraform variable value (repeatable)")
     iac.add_argument("--region", help="make symbolic Availability Zones (!GetAZs) concrete for this region")
+    iac.add_argument("--ignore-unrecognised", action="store_true",
+                     help="skip files that are not IaC instead of failing (for pre-commit hooks)")
     _add_evaluation_options(iac)
 
     policy = commands.add_parser("policy", help="list, show, validate and test policies")
@@ -188,7 +190,8 @@ def _iac(args: argparse.Namespace) -> int:
             raise UsageError(f"haguard iac: --param expects KEY=VALUE, got {item!r}")
         values[key] = value
     pack, config = _load(args)
-    snapshots = load_iac(args.paths, kind=args.type, parameters=values, region=args.region)
+    snapshots = load_iac(args.paths, kind=args.type, parameters=values, region=args.region,
+                         ignore_unrecognised=args.ignore_unrecognised)
     from .model import Source
 
     files = sorted({f for s in snapshots for f in s.source.files})

@@ -71,7 +71,7 @@ class CallContext:
     def _record(self, service: str, operation: str, error: str, unknown_types: tuple[str, ...] | None) -> None:
         self.last_error = f"{operation}: {error}"
         if unknown_types is None:
-            unknown_types = self.operations.get(operation, ())
+            unknown_types = self.operations.get(f"{service}:{operation}", self.operations.get(operation, ()))
         if unknown_types:
             self.gaps.append(CoverageGap(account=self.account, region=self.region, service=service,
                                          operation=operation, error=error, resource_types=list(unknown_types)))

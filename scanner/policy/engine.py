@@ -6,6 +6,8 @@ import datetime as dt
 import fnmatch
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..errors import InputError
 from ..graph import Graph
 from ..model import Finding, Severity, Status, finding_id
@@ -13,6 +15,9 @@ from .config import Config, same_kind
 from .evaluate import Env, Evidence, Tri
 from .language import Quantified, Selector
 from .pack import LoadedPolicy, Pack
+
+LIVE_SOURCES = frozenset({"aws", "example", "synthetic"})
+"""Source kinds that describe deployed infrastructure (runtime facts such as metrics exist)."""
 
 
 def resolve_params(loaded: LoadedPolicy, config: Config | None) -> dict[str, Any]:
@@ -97,7 +102,7 @@ def _read_types(loaded: LoadedPolicy) -> set[str]:
         if isinstance(node, list):
             for item in node:
                 walk(item)
-        elif hasattr(node, "model_fields"):
+        elif isinstance(node, BaseModel):
             for name in type(node).model_fields:
                 walk(getattr(node, name))
         if isinstance(node, Quantified):
@@ -112,6 +117,8 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
     """Findings of one policy over every resource of its types, plus coverage errors."""
     policy = loaded.policy
     findings: list[Finding] = []
+    if policy.live_only and graph.source.kind not in LIVE_SOURCES:
+        return findings
     for type_name in policy.resource_types:
         for uid in graph.of_type(type_name):
             env = Env(graph, params, uid)

@@ -75,7 +75,10 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     if resource is None:
         return _MISSING, f"{subject} is not in the snapshot"
     if head in META_ATTRIBUTES:
-        return getattr(resource, head), None
+        value = getattr(resource, head)
+        if value is None and head in ("account", "region"):
+            return _MISSING, f"the source does not say which {head} {subject} is in"
+        return value, None
     reason = resource.unknown.get(attr) or resource.unknown.get(head)
     if reason:
         return _MISSING, reason

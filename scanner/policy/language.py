@@ -68,6 +68,9 @@ class AttrTest(_Strict):
     def _one_operator(cls, data: Any) -> Any:
         if isinstance(data, dict):
             ops = [k for k in data if k in TEST_OPERATORS]
+            others = [k for k in data if k not in TEST_OPERATORS and k != "attr"]
+            if not ops and others:
+                raise ValueError(f"unknown operator {others[0]!r} (expected one of {', '.join(TEST_OPERATORS)})")
             if len(ops) != 1:
                 raise ValueError(f"an attribute test needs exactly one operator of {', '.join(TEST_OPERATORS)}"
                                  f" (got {', '.join(ops) or 'none'})")
@@ -252,6 +255,7 @@ class Policy(_Strict):
     assert_: Condition = Field(alias="assert")
     remediation: str
     references: dict[str, str] = Field(default_factory=dict)
+    live_only: bool = Field(False, description="Runtime facts (metrics): not evaluated on IaC sources.")
 
     @field_validator("id")
     @classmethod

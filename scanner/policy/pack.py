@@ -13,7 +13,7 @@ from ..model import PolicyInfo
 from .checks import PolicyCheckError, check_policy
 from .evaluate import Compiled, compile_condition
 from .language import Policy
-from .yaml_lines import line_for, read_yaml_with_lines
+from .yaml_lines import data_path, line_for, read_yaml_with_lines
 
 CASE_SUFFIX = ".test.yaml"
 
@@ -85,16 +85,17 @@ def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        at = data_path(err["loc"], data)
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = f"unknown key {str(err['loc'][-1]).rstrip('_')!r}"
-            where = ".".join(str(p) for p in err["loc"][:-1] if not (isinstance(p, str) and p in _UNION_TAGS))
-        elif err["type"] == "missing":
-            message = f"missing required key {str(err['loc'][-1]).rstrip('_')!r}"
-            where = ".".join(str(p) for p in err["loc"][:-1] if not (isinstance(p, str) and p in _UNION_TAGS))
+        key = ""
+        if err["type"] in ("extra_forbidden", "missing"):
+            key = str(err["loc"][-1]).rstrip("_")
+            message = f"unknown key {key!r}" if err["type"] == "extra_forbidden" else f"missing required key {key!r}"
+            at = at[:-1] if at and at[-1] == key else at
+        where = ".".join(map(str, at))
         prefix = f"{where}: " if where else ""
-        raise InputError(f"{prefix}{message}", str(path), line_for(err["loc"], data, lines)) from None
+        line = lines.get((*at, key)) if err["type"] == "extra_forbidden" else None
+        raise InputError(f"{prefix}{message}", str(path), line or line_for(err["loc"], data, lines)) from None
     try:
         check_policy(policy)
     except PolicyCheckError as exc:
@@ -104,10 +105,6 @@ def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
                           where=compile_condition(policy.where) if policy.where is not None else None,
                           assertion=compile_condition(policy.assert_))
     return loaded, lines
-
-
-_UNION_TAGS = {"attr", "all", "any", "not", "quantified", "count", "count_distinct", "range", "function-after",
-               "ParamRef", "SelfRef", "bool", "int", "float", "str", "list[any]", "none"}
 
 
 def load_pack(extra: list[Path] | tuple[Path, ...] = (), *, replace: bool = False) -> Pack:

@@ -59,6 +59,11 @@ def _convert(node: yaml.Node, at: LinePath, lines: dict[LinePath, int], construc
 
 def line_for(loc: tuple[Any, ...], data: Any, lines: dict[LinePath, int]) -> int | None:
     """The line of the deepest node along a pydantic error ``loc`` (skipping union tags)."""
+    return lines.get(data_path(loc, data))
+
+
+def data_path(loc: tuple[Any, ...], data: Any) -> LinePath:
+    """The path of the deepest document node along a pydantic error ``loc`` (union tags skipped)."""
     at: LinePath = ()
     current = data
     for part in loc:
@@ -71,4 +76,4 @@ def line_for(loc: tuple[Any, ...], data: Any, lines: dict[LinePath, int]) -> int
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
             at = (*at, part)
-    return lines.get(at)
+    return at

@@ -1,0 +1,102 @@
+"""Find and load IaC inputs: CloudFormation templates, Terraform plan JSON and Terraform directories.
+
+Each template, plan or Terraform root module becomes its own snapshot (one stack, one plan, one
+module), the way the pre-commit hook receives them. Only the loaders a run needs are imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Snapshot
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__", ".venv", "venv", "cdk.out.tmp"}
+
+
+def _walk(directory: Path) -> Iterable[Path]:
+    for path in sorted(directory.iterdir()):
+        if path.is_dir():
+            if path.name not in SKIP_DIRS and not path.name.startswith("."):
+                yield from _walk(path)
+        else:
+            yield path
+
+
+def _classify(path: Path) -> str | None:
+    """``cloudformation``, ``terraform-plan``, ``terraform`` (a .tf file) or ``None``."""
+    if path.suffix == ".tf":
+        return "terraform"
+    if path.suffix not in TEMPLATE_SUFFIXES:
+        return None
+    if path.suffix == ".json":
+        from .terraform_plan import looks_like_terraform_plan
+
+        if looks_like_terraform_plan(path):
+            return "terraform-plan"
+    from .cloudformation import looks_like_cloudformation
+
+    return "cloudformation" if looks_like_cloudformation(path) else None
+
+
+def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: bool = False
+             ) -> list[tuple[str, Path]]:
+    """``(kind, path)`` inputs: templates and plans as files, Terraform modules as directories."""
+    found: list[tuple[str, Path]] = []
+    tf_dirs: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or directory", str(path))
+        if kind == "terraform":
+            directory = path if path.is_dir() else path.parent
+            if directory not in tf_dirs:
+                tf_dirs.append(directory)
+            continue
+        candidates = list(_walk(path)) if path.is_dir() else [path]
+        for candidate in candidates:
+            detected = kind if (kind != "auto" and path.is_file()) else _classify(candidate)
+            if kind not in ("auto", detected) and path.is_dir():
+                continue
+            if detected == "terraform":
+                if candidate.parent not in tf_dirs:
+                    tf_dirs.append(candidate.parent)
+            elif detected is not None:
+                found.append((detected, candidate))
+            elif path.is_file() and not ignore_unrecognised:
+                raise InputError("not a CloudFormation template, Terraform plan JSON or .tf file "
+                                 "(use --type to force one)", str(candidate))
+    found.extend(("terraform", d) for d in tf_dirs if not _is_child_module(d, tf_dirs))
+    return found
+
+
+def _is_child_module(directory: Path, roots: list[Path]) -> bool:
+    """A module directory called from another given root (``modules/x`` under a root) is loaded by it."""
+    return any(directory != root and root in directory.parents and (root / "modules") in (directory, *directory.parents)
+               for root in roots)
+
+
+def load_iac(paths: Iterable[Path], *, kind: str = "auto", parameters: dict[str, str] | None = None,
+             region: str | None = None, ignore_unrecognised: bool = False) -> list[Snapshot]:
+    """One snapshot per template, plan or Terraform root module found under ``paths``."""
+    snapshots = []
+    paths = list(paths)
+    inputs = discover(paths, kind, ignore_unrecognised=ignore_unrecognised)
+    if not inputs and not ignore_unrecognised:
+        raise InputError("no CloudFormation template, Terraform plan or .tf file found in "
+                         + ", ".join(str(p) for p in paths))
+    for detected, path in inputs:
+        if detected == "cloudformation":
+            from .cloudformation import load_cloudformation
+
+            snapshots.append(load_cloudformation(path, parameters=parameters, region=region))
+        elif detected == "terraform-plan":
+            from .terraform_plan import load_terraform_plan
+
+            snapshots.append(load_terraform_plan(path))
+        else:
+            from .terraform_hcl import load_terraform_hcl
+
+            snapshots.append(load_terraform_hcl(path, var_overrides=parameters))
+    return snapshots
