@@ -54,24 +54,28 @@ def check_config(pack: Pack, config: Config) -> None:
         resolve_params(loaded, config)
 
 
-def _message(status: Status, title: str, evidence: Evidence) -> str:
+def _message(status: Status, uid: str, evidence: Evidence) -> str:
+    """One line saying what decided the verdict, from the first evidence entries."""
     parts = []
     for entry in evidence:
-        if "attr" in entry and ("value" in entry or "unknown" in entry):
-            shown = entry.get("unknown") if "unknown" in entry else _show(entry.get("value"))
-            prefix = "" if entry.get("resource") is None else f"{_short(entry['resource'])}: "
-            parts.append(f"{prefix}{entry['attr']} = {shown} (expected {entry['test']})" if "unknown" not in entry
-                         else f"{prefix}{entry['attr']} unknown: {shown}")
+        resource = entry.get("resource")
+        prefix = "" if resource in (None, uid) else f"{_short(resource)}: "
+        if "attr" in entry and "unknown" in entry:
+            parts.append(f"{prefix}{entry['attr']} unknown ({entry['unknown']})")
+        elif "attr" in entry and "value" in entry:
+            parts.append(f"{prefix}{entry['attr']} = {_show(entry['value'])} (expected {entry['test']})")
         elif "count" in entry:
-            parts.append(f"{entry['selector']}: {entry['count']} (expected {entry['test']})"
-                         + (f" — {entry['unknown']}" if "unknown" in entry else ""))
+            parts.append(f"{prefix}{entry['selector']}: {entry['count']} (expected {entry['test']})")
         elif "unknown" in entry:
-            parts.append(f"{_short(entry.get('resource', ''))}: {entry['unknown']}")
+            parts.append(f"{prefix}{entry['unknown']}")
+        elif entry.get("members") == 0 and status is Status.FAIL:
+            parts.append(f"{prefix}{entry['selector']}: none")
         if len(parts) == 3:
             break
     detail = "; ".join(parts)
-    verdict = {Status.PASS: "ok", Status.FAIL: "fails", Status.UNKNOWN: "cannot be decided"}.get(status, status.value)
-    return f"{title} — {verdict}" + (f": {detail}" if detail else "")
+    if status is Status.UNKNOWN:
+        return "cannot be decided: " + (detail or "a value is unknown")
+    return detail or ("ok" if status is Status.PASS else "fails")
 
 
 def _show(value: Any) -> str:
@@ -79,7 +83,11 @@ def _show(value: Any) -> str:
 
 
 def _short(uid: str) -> str:
-    return uid.rsplit("/", 1)[-1] if uid.startswith("arn:") else uid
+    """The last part of an ARN (``subnet-0abc``), the uid itself otherwise."""
+    if not uid.startswith("arn:"):
+        return uid
+    tail = uid.rsplit(":", 1)[-1]
+    return tail.rsplit("/", 1)[-1] if "/" in tail else tail
 
 
 def _status(where: Tri, asserted: Tri) -> Status:
@@ -137,7 +145,7 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
                 id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
                 resource_uid=uid, resource_type=type_name, resource_name=resource.name, account=resource.account,
                 region=resource.region, status=status, severity=severity,
-                message=_message(status, policy.title, evidence), evidence=evidence,
+                message=_message(status, uid, evidence), evidence=evidence,
                 remediation=policy.remediation if status is not Status.PASS else None,
                 location=resource.location,
             ))
@@ -152,7 +160,7 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
             id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
             resource_uid=uid, resource_type=affected[0], account=gap.account, region=gap.region,
             status=Status.ERROR, severity=severity,
-            message=f"{policy.title} — not evaluated in {scope}: {gap.service}:{gap.operation} failed ({gap.error});"
+            message=f"not evaluated in {scope}: {gap.service}:{gap.operation} failed ({gap.error});"
             f" {', '.join(affected)} could not be collected",
             evidence=[{"operation": f"{gap.service}:{gap.operation}", "error": gap.error, "account": gap.account,
                        "region": gap.region, "resource_types": affected}],

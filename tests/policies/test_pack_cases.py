@@ -40,3 +40,15 @@ def test_policy_metadata(loaded) -> None:
     assert loaded.path.name == f"{loaded.id}.yaml"
     assert loaded.policy.remediation.strip()
     assert loaded.policy.references, f"{loaded.id} cites no peer or best practice"
+
+
+def test_bundled_policies_validate_against_the_editor_schema() -> None:
+    import jsonschema
+    import yaml
+
+    from scanner.policy import policy_json_schema
+
+    validator = jsonschema.Draft202012Validator(policy_json_schema())
+    for loaded in PACK.ordered():
+        errors = list(validator.iter_errors(yaml.safe_load(loaded.path.read_text())))
+        assert not errors, f"{loaded.path}: {errors[0].message}"
