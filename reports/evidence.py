@@ -1,0 +1,103 @@
+"""Evidence for humans: redaction of secret-looking keys and a compact one-line form per item.
+
+Evidence items are dicts written by the engine. Recognised shapes (anything else prints as
+``key = value`` pairs):
+
+- ``{"attr": A, "value": V}`` -> ``A = V`` (``"unknown": reason`` instead of a value -> ``A = ? (reason)``);
+  an optional ``"resource"`` other than the finding's own is shown as a prefix;
+- ``{"src": S, "kind": K, "dst": D}`` -> ``S -[K]-> D``;
+- ``{"path": [n0, k1, n1, k2, n2, ...]}`` (nodes and kinds alternating) or ``{"path": [{src, kind, dst}, ...]}``
+  -> ``n0 -[k1]-> n1 -[k2]-> n2``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from scanner.model import Finding
+
+REDACTED = "***"
+SECRET_KEY = re.compile(r"password|secret|user_?data|token|private_key|environment", re.IGNORECASE)
+_NAME_KEYS = ("attr", "attribute")
+_VALUE_KEYS = ("value", "values", "expected", "actual")
+
+
+def is_secret_key(key: object) -> bool:
+    """True when a key (or an evidence item's attribute name) looks like it may hold a secret."""
+    return isinstance(key, str) and SECRET_KEY.search(key) is not None
+
+
+def redact(value: Any) -> Any:
+    """A copy of ``value`` with every secret-looking dict key's value replaced by ``***``.
+
+    An item naming a secret-looking attribute (``{"attr": "user_data", "value": ...}``) has its value
+    fields redacted too. Lists and nested dicts are walked; other values are returned as they are.
+    """
+    if isinstance(value, dict):
+        names_secret = any(is_secret_key(value.get(k)) for k in _NAME_KEYS)
+        return {
+            k: REDACTED if is_secret_key(k) or (names_secret and k in _VALUE_KEYS) else redact(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def redacted_evidence(finding: Finding) -> list[dict[str, Any]]:
+    """The finding's evidence with secrets redacted: what every renderer must use."""
+    return [redact(item) for item in finding.evidence]
+
+
+def format_value(value: Any, limit: int | None = 120) -> str:
+    """Compact text for one value: strings bare, everything else as JSON; cut at ``limit`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    text = " ".join(text.split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def _edge(src: Any, kind: Any, dst: Any) -> str:
+    return f"{src} -[{kind}]-> {dst}"
+
+
+def _path(path: list[Any]) -> str | None:
+    if path and all(isinstance(p, dict) and {"src", "kind", "dst"} <= p.keys() for p in path):
+        text = str(path[0]["src"])
+        for edge in path:
+            text += f" -[{edge['kind']}]-> {edge['dst']}"
+        return text
+    if len(path) % 2 == 1 and all(isinstance(p, str) for p in path):
+        text = path[0]
+        for i in range(1, len(path), 2):
+            text += f" -[{path[i]}]-> {path[i + 1]}"
+        return text
+    return None
+
+
+def format_item(item: dict[str, Any], resource_uid: str | None = None, limit: int | None = 120) -> str:
+    """One evidence item (already redacted) as one line; ``resource_uid`` is the finding's own resource."""
+    name = next((item[k] for k in _NAME_KEYS if k in item), None)
+    if name is not None:
+        prefix = ""
+        owner = item.get("resource")
+        if owner and owner != resource_uid:
+            prefix = f"{owner}: "
+        if "unknown" in item and "value" not in item:
+            return f"{prefix}{name} = ? ({format_value(item['unknown'], limit)})"
+        return f"{prefix}{name} = {format_value(item.get('value'), limit)}"
+    if isinstance(item.get("path"), list):
+        text = _path(item["path"])
+        if text is not None:
+            return text
+    if {"src", "kind", "dst"} <= item.keys():
+        return _edge(item["src"], item["kind"], item["dst"])
+    return ", ".join(f"{k} = {format_value(v, limit)}" for k, v in item.items())
+
+
+def evidence_lines(finding: Finding, limit: int | None = 120) -> list[str]:
+    """The finding's evidence, redacted, one compact line per item."""
+    return [format_item(item, finding.resource_uid, limit) for item in redacted_evidence(finding)]
