@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from ..model import Snapshot
+from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
 from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_facts, derive_zones
 from .model import Graph
@@ -14,19 +13,17 @@ PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_
 
 def build_graph(snapshot: Snapshot) -> Graph:
     """A ``Graph`` of the snapshot's resources and relations, with derived facts computed."""
-    nx_graph = nx.MultiDiGraph()
-    resources = {r.uid: r for r in snapshot.resources}
-    graph = Graph(nx_graph=nx_graph, source=snapshot.source, coverage=list(snapshot.coverage),
-                  resources=resources)
-    nx_graph.add_nodes_from((uid, {"resource": r}) for uid, r in resources.items())
-    for resource in snapshot.resources:
-        graph.by_type[resource.type].append(resource.uid)
-    for relation in snapshot.relations:
-        graph.add_edge(relation.src, relation.kind, relation.dst, relation.attributes)
-    add_route_edges(graph)
-    add_implicit_route_tables(graph)
-    derive_subnet_facts(graph)
-    derive_zones(graph, PLACED_TYPES)
+    with paused_gc(freeze=len(snapshot.resources) + len(snapshot.relations) >= FREEZE_MIN_ITEMS):
+        resources = {r.uid: r for r in snapshot.resources}
+        graph = Graph(source=snapshot.source, coverage=list(snapshot.coverage), resources=resources)
+        by_type = graph.by_type
+        for resource in snapshot.resources:
+            by_type[resource.type].append(resource.uid)
+        graph.add_edges((r.src, r.kind, r.dst, r.attributes) for r in snapshot.relations)
+        add_route_edges(graph)
+        add_implicit_route_tables(graph)
+        derive_subnet_facts(graph)
+        derive_zones(graph, PLACED_TYPES)
     return graph
 
 

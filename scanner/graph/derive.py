@@ -15,11 +15,13 @@ ROUTE_TABLE = "aws.ec2.route_table"
 
 def add_route_edges(graph: Graph) -> None:
     """``routes_to`` edges from each route table's ``routes`` (target uid, edge ``destination``)."""
-    for uid in graph.of_type(ROUTE_TABLE):
-        resource = graph.resources[uid]
-        for route in resource.attributes.get("routes") or []:
-            if route.get("target"):
-                graph.add_edge(uid, "routes_to", route["target"], {"destination": route["destination"]})
+    resources = graph.resources
+    graph.add_edges(
+        (uid, "routes_to", route["target"], {"destination": route["destination"]})
+        for uid in graph.of_type(ROUTE_TABLE)
+        for route in resources[uid].attributes.get("routes") or []
+        if route.get("target")
+    )
 
 
 def _main_tables(graph: Graph) -> dict[str, list[str]]:
@@ -61,13 +63,15 @@ def _effective_routes(graph: Graph, subnet: str) -> tuple[str | None, list[dict]
 
 def derive_subnet_facts(graph: Graph) -> None:
     """``is_public``, ``has_default_route`` and ``default_route`` edges for every subnet."""
+    default_edges: list[tuple[str, str, str, dict[str, str]]] = []
     for uid in graph.of_type(SUBNET):
         table_uid, routes, reason = _effective_routes(graph, uid)
-        facts = graph.derived[uid]
         if routes is None:
-            graph.derived_unknown[uid]["is_public"] = reason or "unknown"
-            graph.derived_unknown[uid]["has_default_route"] = reason or "unknown"
+            unknown = graph.derived_unknown[uid]
+            unknown["is_public"] = reason or "unknown"
+            unknown["has_default_route"] = reason or "unknown"
             continue
+        facts = graph.derived[uid]
         defaults = [r for r in routes if r.get("destination") in DEFAULT_DESTINATIONS]
         facts["route_table"] = table_uid
         facts["has_default_route"] = bool(defaults)
@@ -77,33 +81,49 @@ def derive_subnet_facts(graph: Graph) -> None:
             graph.derived_unknown[uid]["is_public"] = f"default route target of {table_uid} unknown"
         else:
             facts["is_public"] = False
-        for route in defaults:
-            if route.get("target"):
-                graph.add_edge(uid, "default_route", route["target"],
-                               {"destination": route["destination"], "route_table": table_uid})
+        default_edges.extend(
+            (uid, "default_route", route["target"], {"destination": route["destination"], "route_table": table_uid})
+            for route in defaults if route.get("target")
+        )
+    graph.add_edges(default_edges)
 
 
 def _subnet_zones(graph: Graph, holder: str, zones: set[str]) -> str | None:
     """Add the AZs of ``holder``'s ``in_subnet`` subnets to ``zones``; return a reason if unknown."""
-    holder_resource = graph.resources.get(holder)
+    resources = graph.resources
+    holder_resource = resources.get(holder)
     if holder_resource is not None and "in_subnet" in holder_resource.unknown_relations:
         return f"subnets of {holder} unknown: {holder_resource.unknown_relations['in_subnet']}"
-    for subnet, _ in graph.neighbours(holder, "in_subnet"):
-        resource = graph.resources.get(subnet)
+    for subnet, _ in graph.out_edges.get((holder, "in_subnet"), ()):
+        resource = resources.get(subnet)
         if resource is None:
             return f"subnet {subnet} is not in the snapshot"
         zone = resource.attributes.get("availability_zone")
-        if "availability_zone" in resource.unknown or zone is None:
+        if zone is None or "availability_zone" in resource.unknown:
             return f"availability zone of subnet {subnet} unknown"
         zones.add(zone)
     return None
 
 
+_ZoneCache = dict[str, tuple[set[str], str | None]]
+
+
+def _group_zones(graph: Graph, group: str, cache: _ZoneCache) -> tuple[set[str], str | None]:
+    """The AZs of a subnet group's subnets, or the reason they are unknown (memoised: groups are shared)."""
+    if group not in cache:
+        zones: set[str] = set()
+        reason = _subnet_zones(graph, group, zones)
+        cache[group] = (zones, reason)
+    return cache[group]
+
+
 def derive_zones(graph: Graph, placed_types: list[str]) -> None:
     """``availability_zones`` of placed resources: subnets' AZs (direct or via the subnet group)."""
+    resources, out_edges = graph.resources, graph.out_edges
+    group_cache: _ZoneCache = {}
     for type_name in placed_types:
         for uid in graph.of_type(type_name):
-            resource = graph.resources[uid]
+            resource = resources[uid]
             zones: set[str] = set()
             own = resource.attributes.get("availability_zones")
             reason = resource.unknown.get("availability_zones")
@@ -117,11 +137,12 @@ def derive_zones(graph: Graph, placed_types: list[str]) -> None:
             reason = reason or _subnet_zones(graph, uid, zones)
             if resource.unknown_relations.get("in_subnet_group"):
                 reason = reason or f"subnet group unknown: {resource.unknown_relations['in_subnet_group']}"
-            for group, _ in graph.neighbours(uid, "in_subnet_group"):
-                if group not in graph.resources:
+            for group, _ in out_edges.get((uid, "in_subnet_group"), ()):
+                if group not in resources:
                     reason = reason or f"subnet group {group} is not in the snapshot"
-                else:
-                    reason = reason or _subnet_zones(graph, group, zones)
+                elif not reason:
+                    group_zones, reason = _group_zones(graph, group, group_cache)
+                    zones |= group_zones
             if reason:
                 graph.derived_unknown[uid]["availability_zones"] = reason
             else:

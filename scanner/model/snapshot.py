@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +69,12 @@ class Snapshot(BaseModel):
             raise ValueError(f"unsupported snapshot schema {self.schema_!r} (expected {SNAPSHOT_SCHEMA!r})")
         seen: set[str] = set()
         for index, resource in enumerate(self.resources):
-            if resource.uid in seen:
-                raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {resource.uid!r}")
-            seen.add(resource.uid)
+            uid = resource.uid
+            if uid in seen:
+                raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {uid!r}")
+            seen.add(uid)
             try:
-                resource.attributes = normalise_attributes(
-                    resource.type, resource.attributes, frozenset(resource.unknown)
-                )
+                resource.attributes = normalise_attributes(resource.type, resource.attributes, resource.unknown)
             except ValueError as exc:
                 raise _PathError(f"$.resources[{index}]", str(exc)) from None
         return self
@@ -94,10 +96,42 @@ def _json_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
+FREEZE_MIN_ITEMS = 10_000
+"""Snapshots with at least this many resources + relations are moved out of the collector's sight."""
+
+
+@contextmanager
+def paused_gc(freeze: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large, long-lived, acyclic structures.
+
+    Each collection rescans every container object built so far, so hundreds of thousands of
+    allocations cost several full scans (0.7 s each at 100k resources). With ``freeze`` the objects
+    alive at a successful exit go to the permanent generation (``gc.freeze``): later collections,
+    e.g. during policy evaluation, skip them. Reference counting still frees all of them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        if freeze:
+            gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _item_count(data: Any) -> int:
+    """Resources + relations of parsed snapshot JSON (0 for whatever is not a list)."""
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(items) for key in ("resources", "relations") if isinstance(items := data.get(key), list))
+
+
 def snapshot_from_json(data: Any, file: str = "<snapshot>") -> Snapshot:
     """Validate parsed JSON as a snapshot, raising ``InputError`` naming the file and JSON path."""
     try:
-        return Snapshot.model_validate(data)
+        with paused_gc(freeze=_item_count(data) >= FREEZE_MIN_ITEMS):
+            return Snapshot.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
@@ -119,7 +153,8 @@ def load_snapshot(path: str | Path) -> Snapshot:
         except (OSError, EOFError) as exc:
             raise InputError(f"corrupt gzip data: {exc}", str(path)) from None
     try:
-        data = json.loads(raw)
+        with paused_gc():
+            data = json.loads(raw)
     except UnicodeDecodeError:
         raise InputError("snapshot is not UTF-8 JSON", str(path)) from None
     except json.JSONDecodeError as exc:

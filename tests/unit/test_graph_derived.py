@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from conftest import snapshot
 
+from benchmarks.synthetic import synthetic_snapshot
 from scanner.graph import build_graph
+from scanner.model import snapshot_from_json
+from scanner.model.snapshot import paused_gc
 
 VPC = {"uid": "vpc", "type": "aws.ec2.vpc"}
 IGW = {"uid": "igw", "type": "aws.ec2.internet_gateway"}
@@ -92,3 +98,68 @@ def test_route_edge_given_by_source_is_not_duplicated() -> None:
     graph = build_graph(snap)
     assert graph.neighbours("rt", "routes_to") == [("nat", {"destination": "0.0.0.0/0"})]
     assert graph.nx_graph.number_of_edges("rt", "nat") == 1
+
+
+def test_same_edge_with_other_attributes_is_kept_in_the_index() -> None:
+    graph = build_graph(snapshot([VPC, _subnet("s1")]))
+    graph.add_edges([("s1", "routes_to", "nat", {"destination": "0.0.0.0/0"}),
+                     ("s1", "routes_to", "nat", {"destination": "0.0.0.0/0"}),
+                     ("s1", "routes_to", "nat", {"destination": "::/0"})])
+    assert graph.neighbours("s1", "routes_to") == [("nat", {"destination": "0.0.0.0/0"}),
+                                                   ("nat", {"destination": "::/0"})]
+    assert graph.neighbours("nat", "routes_to", "in") == [("s1", {"destination": "0.0.0.0/0"}),
+                                                          ("s1", {"destination": "::/0"})]
+
+
+def test_networkx_view_holds_every_node_and_edge() -> None:
+    snap = snapshot([VPC, IGW, _subnet("s1"), _table("rt", "internet_gateway", "igw")],
+                    [("s1", "in_vpc", "vpc"), ("s1", "uses_route_table", "rt"), ("s1", "in_vpc", "ghost")])
+    graph = build_graph(snap)
+    nxg = graph.nx_graph
+    assert list(nxg.nodes) == ["vpc", "igw", "s1", "rt", "ghost"]
+    assert nxg.nodes["s1"]["resource"] is graph.resources["s1"]
+    assert nxg.nodes["ghost"]["resource"] is None
+    assert sorted((u, v, k) for u, v, k in nxg.edges(keys=True)) == sorted((s, d, k) for s, k, d, _ in graph.edges)
+    assert nxg.edges["rt", "igw", "routes_to"] == {"destination": "0.0.0.0/0"}
+    assert nxg.number_of_edges("s1", "igw") == 1  # default_route
+
+
+def test_networkx_view_follows_later_edges() -> None:
+    graph = build_graph(snapshot([VPC, _subnet("s1")]))
+    assert graph.nx_graph.number_of_edges() == 0
+    graph.add_edge("s1", "in_vpc", "vpc")
+    graph.add_edge("s1", "uses_network_acl", "acl")
+    assert graph.nx_graph.has_edge("s1", "vpc", "in_vpc")
+    assert graph.nx_graph.nodes["acl"]["resource"] is None
+
+
+def test_collector_is_paused_only_while_building() -> None:
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    with pytest.raises(RuntimeError), paused_gc(freeze=True):
+        raise RuntimeError("boom")
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    try:
+        with paused_gc(freeze=True):
+            pass
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_synthetic_snapshot_graph_has_every_derived_fact() -> None:
+    data = synthetic_snapshot(200, seed=3)
+    assert len(data["resources"]) == 200
+    graph = build_graph(snapshot_from_json(data))
+    subnets = graph.of_type("aws.ec2.subnet")
+    assert subnets and all("is_public" in graph.derived[uid] for uid in subnets)
+    assert {graph.derived[uid]["is_public"] for uid in subnets} == {True, False}
+    for uid in graph.of_type("aws.autoscaling.group"):
+        assert graph.derived[uid]["availability_zones"]
+    small, large = synthetic_snapshot(310), synthetic_snapshot(3100)
+    assert len(large["resources"]) == 10 * len(small["resources"])
+    assert 9.5 < len(large["relations"]) / len(small["relations"]) < 10.5
+    assert large["relations"][: len(small["relations"])] == small["relations"]  # same seed, same start

@@ -8,6 +8,7 @@ join which types; ``META_ATTRIBUTES`` are resource fields policies may read like
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -113,8 +114,7 @@ _CFN = {cfn: name for name, model in RESOURCE_TYPES.items() for cfn in model.cfn
 _TF = {tf: name for name, model in RESOURCE_TYPES.items() for tf in model.tf_types}
 
 
-def normalise_attributes(type_name: str, given: dict[str, Any], unknown: set[str] | frozenset[str] = frozenset()
-                         ) -> dict[str, Any]:
+def normalise_attributes(type_name: str, given: dict[str, Any], unknown: Iterable[str] = ()) -> dict[str, Any]:
     """Validate ``given`` against the type's model and apply AWS defaults for omitted attributes.
 
     Attributes named in ``unknown`` are left out (an unknown value is never defaulted). Raises
@@ -124,12 +124,14 @@ def normalise_attributes(type_name: str, given: dict[str, Any], unknown: set[str
     if model is None:
         raise ValueError(f"unknown resource type {type_name!r}")
     try:
-        validated = model.model_validate(given)
+        # The model's core validator and serializer directly: the same result as
+        # ``model_validate(given).model_dump()`` without the per-call wrappers (hot at 100k resources).
+        validated = model.__pydantic_validator__.validate_python(given)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ValueError(f"attribute {where}: {err['msg']}") from None
-    data = validated.model_dump()
+    data: dict[str, Any] = model.__pydantic_serializer__.to_python(validated)
     for name in unknown:
         if "." not in name:
             data.pop(name, None)
