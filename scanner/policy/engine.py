@@ -90,6 +90,22 @@ def _short(uid: str) -> str:
     return tail.rsplit("/", 1)[-1] if "/" in tail else tail
 
 
+_FINDING_FIELDS = frozenset(Finding.model_fields)
+
+
+def _finding(**values: Any) -> Finding:
+    """A ``Finding`` from trusted values without validation (the engine makes ~1 per resource and policy).
+
+    Equivalent to ``Finding.model_construct`` with every field given, at a fraction of its cost.
+    """
+    finding = Finding.__new__(Finding)
+    object.__setattr__(finding, "__dict__", values)
+    object.__setattr__(finding, "__pydantic_fields_set__", set(values))
+    object.__setattr__(finding, "__pydantic_extra__", None)
+    object.__setattr__(finding, "__pydantic_private__", None)
+    return finding
+
+
 def _status(where: Tri, asserted: Tri) -> Status:
     if asserted is True:
         return Status.PASS
@@ -141,13 +157,13 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
             if status is Status.UNKNOWN and where is None and asserted is False:
                 evidence = where_evidence + evidence
             resource = graph.resources[uid]
-            findings.append(Finding(
+            findings.append(_finding(
                 id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
                 resource_uid=uid, resource_type=type_name, resource_name=resource.name, account=resource.account,
                 region=resource.region, status=status, severity=severity,
                 message=_message(status, uid, evidence), evidence=evidence,
                 remediation=policy.remediation if status is not Status.PASS else None,
-                location=resource.location,
+                location=resource.location, suppression=None,
             ))
     read = _read_types(loaded)
     for gap in graph.coverage:

@@ -144,3 +144,13 @@ def test_incomplete_relation_set_never_passes_each(tmp_path: Path) -> None:
     assert findings["partial"].status is Status.UNKNOWN
     assert any("!Ref Param" in str(e.get("unknown")) for e in findings["partial"].evidence)
     assert findings["complete"].evidence[0]["selector"] == "each -> in_subnet"
+
+
+def test_fast_findings_equal_validated_ones(tmp_path: Path) -> None:
+    from scanner.model import Finding
+
+    snap = snapshot([{"uid": "db", "type": "aws.rds.db_instance", "attributes": {"engine": "postgres"}}])
+    finding = _run(tmp_path, POLICY, snap)["db"]
+    assert set(finding.__dict__) == set(Finding.model_fields)
+    assert Finding.model_validate(finding.model_dump()) == finding
+    assert finding.model_dump_json()
