@@ -55,8 +55,8 @@ def _add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; live-scan options are only loaded when ``command`` is ``scan`` or unknown."""
     from . import __version__
 
     parser = _Parser(prog="haguard", description="Prove AWS infrastructure keeps its HA/DR architecture's "
@@ -69,9 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     source = scan.add_mutually_exclusive_group()
     source.add_argument("--snapshot", type=Path, help="evaluate a saved snapshot (.json or .json.gz)")
     source.add_argument("--example", action="store_true", help="evaluate the bundled example snapshot")
-    from .live.cli_args import add_live_arguments
+    if command in (None, "scan"):
+        from .live.cli_args import add_live_arguments
 
-    add_live_arguments(scan)
+        add_live_arguments(scan)
+        scan.add_argument("--save", type=Path, metavar="FILE",
+                          help="write the collected snapshot to FILE (gzip when it ends in .gz)")
     _add_evaluation_options(scan)
 
     iac = commands.add_parser("iac", help="evaluate the policies over CloudFormation or Terraform files")
@@ -105,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``haguard`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(command).parse_args(argv)
         return _dispatch(args)
     except UsageError as exc:
         print(f"{exc} (see haguard --help)", file=sys.stderr)
@@ -170,8 +175,6 @@ def _scan(args: argparse.Namespace) -> int:
         from .live.scan import collect_live
 
         options = options_from_args(args)
-        if config is not None:
-            options.lag_window_seconds = config.lag_window_hours * 3600
         snapshot = collect_live(options, progress=sys.stderr.isatty())
         if args.save:
             from .model import save_snapshot

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Snapshot
+from .implicit import add_implicit_main_route_tables
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__", ".venv", "venv", "cdk.out.tmp"}
@@ -87,16 +88,21 @@ def load_iac(paths: Iterable[Path], *, kind: str = "auto", parameters: dict[str,
         raise InputError("no CloudFormation template, Terraform plan or .tf file found in "
                          + ", ".join(str(p) for p in paths))
     for detected, path in inputs:
-        if detected == "cloudformation":
-            from .cloudformation import load_cloudformation
-
-            snapshots.append(load_cloudformation(path, parameters=parameters, region=region))
-        elif detected == "terraform-plan":
-            from .terraform_plan import load_terraform_plan
-
-            snapshots.append(load_terraform_plan(path))
-        else:
-            from .terraform_hcl import load_terraform_hcl
-
-            snapshots.append(load_terraform_hcl(path, var_overrides=parameters))
+        snapshots.append(add_implicit_main_route_tables(load_one(detected, path, parameters, region)))
     return snapshots
+
+
+def load_one(kind: str, path: Path, parameters: dict[str, str] | None = None, region: str | None = None
+             ) -> Snapshot:
+    """Load one template (``cloudformation``), plan (``terraform-plan``) or module directory (``terraform``)."""
+    if kind == "cloudformation":
+        from .cloudformation import load_cloudformation
+
+        return load_cloudformation(path, parameters=parameters, region=region)
+    if kind == "terraform-plan":
+        from .terraform_plan import load_terraform_plan
+
+        return load_terraform_plan(path)
+    from .terraform_hcl import load_terraform_hcl
+
+    return load_terraform_hcl(path, var_overrides=parameters)

@@ -51,7 +51,7 @@ def finding_id(policy_id: str, resource_uid: str) -> str:
 class Finding(BaseModel):
     """One policy x resource verdict. ``evidence`` lists the values and relation paths seen."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     policy_id: str
@@ -74,7 +74,7 @@ class Finding(BaseModel):
 class PolicyInfo(BaseModel):
     """What a report needs to know about a policy (SARIF rules, help text, summaries)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     title: str

@@ -35,14 +35,13 @@ class Waiver(BaseModel):
 
 
 class Config(BaseModel):
-    """``haguard.yaml``: global params, per-policy settings, waivers, and the lag-metrics window."""
+    """``haguard.yaml``: global params, per-policy settings and waivers."""
 
     model_config = ConfigDict(extra="forbid")
 
     params: dict[str, Any] = Field(default_factory=dict, description="Overrides for every policy declaring them.")
     policies: dict[str, PolicySettings] = Field(default_factory=dict)
     waivers: list[Waiver] = Field(default_factory=list)
-    lag_window_hours: int = Field(168, gt=0, description="Window of replication-lag metrics (live scans).")
     path: str | None = Field(None, exclude=True)
     lines: dict[tuple[Any, ...], int] = Field(default_factory=dict, exclude=True)
 

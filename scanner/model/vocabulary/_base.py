@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Item(BaseModel):
     """A structured value nested inside an attribute (a route, a security-group rule...)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class Attributes(Item):
