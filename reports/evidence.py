@@ -78,23 +78,58 @@ def _path(path: list[Any]) -> str | None:
     return None
 
 
+def _short(uid: Any) -> str:
+    """The last part of an ARN (``subnet-0abc``) or a template address; other values unchanged."""
+    text = str(uid)
+    if text.startswith("arn:"):
+        tail = text.rsplit(":", 1)[-1]
+        return tail.rsplit("/", 1)[-1] if "/" in tail else tail
+    return text
+
+
+def _owner(item: dict[str, Any], resource_uid: str | None) -> str:
+    owner = item.get("resource")
+    if not owner or owner == resource_uid:
+        return ""
+    if resource_uid and str(owner).startswith(resource_uid + "."):
+        return str(owner)[len(resource_uid) + 1:] + ": "
+    return _short(owner) + ": "
+
+
+def _via(item: dict[str, Any]) -> str:
+    path = item.get("path")
+    if isinstance(path, list) and path and all(isinstance(p, str) and " -[" in p for p in path):
+        hops = [" ".join(_short(part) if part.startswith("arn:") else part for part in p.split(" ")) for p in path]
+        return "  (via " + ", ".join(hops) + ")"
+    return ""
+
+
 def format_item(item: dict[str, Any], resource_uid: str | None = None, limit: int | None = 120) -> str:
     """One evidence item (already redacted) as one line; ``resource_uid`` is the finding's own resource."""
     name = next((item[k] for k in _NAME_KEYS if k in item), None)
-    if name is not None:
-        prefix = ""
-        owner = item.get("resource")
-        if owner and owner != resource_uid:
-            prefix = f"{owner}: "
+    prefix = _owner(item, resource_uid)
+    test = f" (expected {item['test']})" if "test" in item else ""
+    if name is not None and "selector" not in item:
         if "unknown" in item and "value" not in item:
-            return f"{prefix}{name} = ? ({format_value(item['unknown'], limit)})"
-        return f"{prefix}{name} = {format_value(item.get('value'), limit)}"
+            return f"{prefix}{name} = ? ({format_value(item['unknown'], limit)}){_via(item)}"
+        return f"{prefix}{name} = {format_value(item.get('value'), limit)}{test}{_via(item)}"
+    if "selector" in item:
+        if "count" in item:
+            values = f" {format_value(item['values'], limit)}" if item.get("values") else ""
+            unknown = f" ({item['unknown']})" if "unknown" in item else ""
+            return f"{prefix}{item['selector']}: {item['count']}{values}{test}{unknown}{_via(item)}"
+        if "unknown" in item:
+            return f"{prefix}{item['selector']}: ? ({format_value(item['unknown'], limit)})"
+        if "members" in item:
+            return f"{prefix}{item['selector']}: {item['members']} member(s){_via(item)}"
     if isinstance(item.get("path"), list):
         text = _path(item["path"])
         if text is not None:
             return text
     if {"src", "kind", "dst"} <= item.keys():
         return _edge(item["src"], item["kind"], item["dst"])
+    if "unknown" in item and "resource" in item and len(item) <= 3:
+        return f"{prefix}? ({format_value(item['unknown'], limit)}){_via(item)}"
     return ", ".join(f"{k} = {format_value(v, limit)}" for k, v in item.items())
 
 

@@ -22,7 +22,6 @@ from .report import Report, verdict
 
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
 _OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
-_EVIDENCE_SHOWN = 5
 
 SEVERITY_STYLE: dict[Severity, str] = {
     Severity.CRITICAL: "bold white on red",
@@ -89,18 +88,17 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
     text = Text()
     text.append(f"{finding.status.value.upper():<8}", style=STATUS_STYLE[finding.status])
     text.append(finding.resource_name or finding.resource_uid, style="bold")
-    if finding.resource_name and finding.resource_name != finding.resource_uid:
+    if verbose and finding.resource_name and finding.resource_name != finding.resource_uid:
         text.append(f"  {finding.resource_uid}", style="dim")
     where = _where(finding)
     if where:
         text.append(f"  {where}", style="cyan")
     text.append(f"\n{finding.message}")
-    lines = evidence_lines(finding, limit=None if verbose else 120)
-    shown = lines if verbose else lines[:_EVIDENCE_SHOWN]
-    for line in shown:
-        text.append(f"\n  - {line}", style="dim")
-    if len(shown) < len(lines):
-        text.append(f"\n  ... {len(lines) - len(shown)} more (--verbose)", style="dim")
+    if finding.suppression:
+        text.append(f"\nsuppressed: {finding.suppression}", style="dim")
+    if verbose:
+        for line in evidence_lines(finding, limit=None):
+            text.append(f"\n  - {line}", style="dim")
     return Padding(text, (0, 0, 0, 4), expand=False)
 
 

@@ -118,8 +118,8 @@ def _resolve(env: Env, operand: Any) -> tuple[Any, str | None]:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, list) and len(value) > 8:
-        return "[" + ", ".join(map(str, value[:8])) + ", …]"
+    if isinstance(value, list) and len(value) > 4:
+        return "[" + ", ".join(map(str, value[:4])) + ", …]"
     return str(value) if not isinstance(value, str) else value
 
 
@@ -419,10 +419,8 @@ def _compile_range(cond: Range) -> Compiled:
         if why or low is None or high is None:
             entry["unknown"] = why or "range not set"
             return None, [_with_path(env, entry)]
-        entry["value"] = f"{low}-{high}"
         hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
-        if hits:
-            entry["includes"] = hits
+        entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)})" if hits else "")
         return bool(hits), [_with_path(env, entry)]
 
     return in_range

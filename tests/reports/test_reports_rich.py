@@ -25,7 +25,8 @@ def test_plain_text_without_escape_codes() -> None:
 
 
 def test_failing_finding_block() -> None:
-    text = _text(sample_report())
+    assert "- multi_az = false" not in _text(sample_report())  # evidence only with --verbose
+    text = _text(sample_report(), verbose=True)
     assert "rds-multi-az  RDS DB instances are Multi-AZ" in text
     assert "arn:aws:rds:us-east-1:111122223333:db:orders  stacks/db.yaml:12" in text
     assert "- multi_az = false" in text
@@ -65,7 +66,7 @@ def test_verbose_shows_all_evidence_and_references() -> None:
     many = finding("rds-multi-az", "db-1", evidence=[{"attr": f"a{i}", "value": i} for i in range(8)])
     report = sample_report(findings=[many])
     short = _text(report)
-    assert "a4 = 4" in short and "a5 = 5" not in short and "3 more (--verbose)" in short
+    assert "a0 = 0" not in short
     full = _text(report, verbose=True)
     assert "a7 = 7" in full and "References: docs: https://docs.example.test/rds-multi-az" in full
 
@@ -73,7 +74,7 @@ def test_verbose_shows_all_evidence_and_references() -> None:
 def test_secrets_and_markup_in_values_print_safely() -> None:
     tricky = finding("rds-multi-az", "db-[bold]1[/bold]", severity=Severity.CRITICAL,
                      evidence=[{"attr": "user_data", "value": "export TOKEN=abc"}])
-    text = _text(sample_report(findings=[tricky]))
+    text = _text(sample_report(findings=[tricky]), verbose=True)
     assert "db-[bold]1[/bold]" in text
     assert "export TOKEN" not in text and "user_data = ***" in text
 
