@@ -59,9 +59,16 @@ def _message(status: Status, uid: str, evidence: Evidence) -> str:
     parts = []
     for entry in evidence:
         resource = entry.get("resource")
-        prefix = "" if resource in (None, uid) else f"{_short(resource)}: "
+        if resource in (None, uid):
+            prefix = ""
+        elif str(resource).startswith(uid + "."):
+            prefix = f"{str(resource)[len(uid) + 1:]}: "
+        else:
+            prefix = f"{_short(resource)}: "
         if "attr" in entry and "unknown" in entry:
             parts.append(f"{prefix}{entry['attr']} unknown ({entry['unknown']})")
+        elif "attr" in entry and "value" in entry and ".." in entry["attr"]:
+            parts.append(f"{prefix}{entry['attr']} = {entry['value']}")
         elif "attr" in entry and "value" in entry:
             parts.append(f"{prefix}{entry['attr']} = {_show(entry['value'])} (expected {entry['test']})")
         elif "count" in entry:
