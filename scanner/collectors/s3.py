@@ -1,4 +1,4 @@
-"""S3 collector: buckets with versioning, replication rules, lifecycle rules and tags.
+"""S3 collector: buckets with versioning, replication rules and lifecycle rules (tags: not collected).
 
 S3 is global: the orchestrator runs this collector in one Region only. ``ListBuckets`` lists every
 bucket of the account; each bucket's Region comes from the ``BucketRegion`` field of that response
@@ -22,7 +22,6 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "s3:GetBucketVersioning": ("aws.s3.bucket",),
     "s3:GetBucketReplication": ("aws.s3.bucket",),
     "s3:GetBucketLifecycleConfiguration": ("aws.s3.bucket",),
-    "s3:GetBucketTagging": ("aws.s3.bucket",),
 }
 
 _BUCKET = "aws.s3.bucket"
@@ -31,7 +30,6 @@ _SETTINGS: dict[str, tuple[str, str | None]] = {
     "GetBucketVersioning": ("versioning", None),
     "GetBucketReplication": ("replication_rules", "ReplicationConfigurationNotFoundError"),
     "GetBucketLifecycleConfiguration": ("lifecycle_rules", "NoSuchLifecycleConfiguration"),
-    "GetBucketTagging": ("tags", "NoSuchTagSet"),
 }
 
 

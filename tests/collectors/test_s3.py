@@ -1,4 +1,4 @@
-"""S3 collector against moto: versioning, replication (with destination Region), lifecycle, tags."""
+"""S3 collector against moto: versioning, replication (with destination Region), lifecycle."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_bucket_settings_and_defaults() -> None:
         {"status": "Enabled", "transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
                                               {"days": 90, "storage_class": "GLACIER"}],
          "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]
-    assert data.attributes["tags"] == {"tier": "data"}
+    assert data.attributes["tags"] == {}  # bucket tags are not collected: one call per bucket saved
     # Not configured (NotFound-style errors) is AWS's default, not unknown.
     assert (plain.attributes["versioning"], plain.attributes["replication_rules"], plain.attributes["lifecycle_rules"],
             plain.unknown) == ("Disabled", [], [], {})

@@ -1,0 +1,113 @@
+"""Time a whole live ``haguard scan`` of two Regions against a local moto server (run on demand).
+
+    python benchmarks/live_scan.py [N ...]        (default: 10 100)
+
+Seeds a ``ThreadedMotoServer`` with N resources of each of eight types (subnets, security groups,
+route tables, RDS instances, DynamoDB tables, S3 buckets, Auto Scaling groups, ElastiCache replication
+groups) spread over us-east-1 and us-west-2, then runs ``haguard scan --region us-east-1 --region
+us-west-2`` as a subprocess and prints the wall time, the resources in the snapshot and the API calls
+it made (total and per resource). API calls must grow with resource types and pages, not resources.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+REGIONS = ("us-east-1", "us-west-2")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed(url: str, n: int) -> None:
+    """N resources of each type, alternating between the two Regions."""
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+    for index in range(n):
+        region = REGIONS[index % 2]
+        ec2 = session.client("ec2", region_name=region, endpoint_url=url)
+        vpc = ec2.create_vpc(CidrBlock=f"10.{index % 250}.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{index % 250}.1.0/24",
+                                   AvailabilityZone=region + "a")["Subnet"]["SubnetId"]
+        ec2.create_security_group(GroupName=f"sg-{index}", Description="bench", VpcId=vpc)
+        ec2.create_route_table(VpcId=vpc)
+        rds = session.client("rds", region_name=region, endpoint_url=url)
+        rds.create_db_instance(DBInstanceIdentifier=f"db-{index}", Engine="postgres", DBInstanceClass="db.t3.micro",
+                               AllocatedStorage=20, MasterUsername="admin", MasterUserPassword="benchmark-1234")
+        dynamodb = session.client("dynamodb", region_name=region, endpoint_url=url)
+        dynamodb.create_table(TableName=f"table-{index}", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        s3 = session.client("s3", region_name=region, endpoint_url=url)
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=f"bench-bucket-{index}")
+        else:
+            s3.create_bucket(Bucket=f"bench-bucket-{index}", CreateBucketConfiguration={"LocationConstraint": region})
+        autoscaling = session.client("autoscaling", region_name=region, endpoint_url=url)
+        autoscaling.create_launch_configuration(LaunchConfigurationName=f"lc-{index}", ImageId="ami-12c6146b",
+                                                InstanceType="t3.micro")
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName=f"asg-{index}",
+                                              LaunchConfigurationName=f"lc-{index}", MinSize=0, MaxSize=2,
+                                              DesiredCapacity=0, VPCZoneIdentifier=subnet)
+        cache = session.client("elasticache", region_name=region, endpoint_url=url)
+        cache.create_replication_group(ReplicationGroupId=f"rg-{index}", ReplicationGroupDescription="bench",
+                                       Engine="redis", CacheNodeType="cache.t3.micro", NumCacheClusters=1)
+
+
+def scan(url: str, workdir: Path) -> tuple[float, dict]:
+    credentials = workdir / "credentials"
+    credentials.write_text("[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ENDPOINT_URL=url, AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=str(workdir / "none"), PYTHONPATH=str(ROOT))
+    saved = workdir / "snapshot.json.gz"
+    start = time.perf_counter()
+    regions = [arg for region in REGIONS for arg in ("--region", region)]
+    result = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", *regions,
+                             "--format", "json", "-o", str(workdir / "report.json"), "--save", str(saved)],
+                            capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"haguard scan failed ({result.returncode}): {result.stderr}")
+    return elapsed, json.loads(gzip.decompress(saved.read_bytes()))
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [10, 100]
+    print(f"{'N/type':>7} {'resources':>10} {'wall s':>7} {'API calls':>10} {'calls/resource':>15} {'gaps':>5}")
+    for n in sizes:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))  # state is per process
+        try:
+            seed(url, n)
+            with tempfile.TemporaryDirectory() as tmp:
+                scan(url, Path(tmp))  # the first run pays moto's backend warm-up
+                elapsed, snapshot = scan(url, Path(tmp))
+        finally:
+            server.stop()
+        resources = len(snapshot["resources"])
+        calls = snapshot["source"]["api_calls"]
+        print(f"{n:>7} {resources:>10} {elapsed:>7.2f} {calls:>10} {calls / max(resources, 1):>15.2f} "
+              f"{len(snapshot['coverage']):>5}")
+
+
+if __name__ == "__main__":
+    main()
