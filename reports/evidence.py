@@ -112,7 +112,8 @@ def format_item(item: dict[str, Any], resource_uid: str | None = None, limit: in
     if name is not None and "selector" not in item:
         if "unknown" in item and "value" not in item:
             return f"{prefix}{name} = ? ({format_value(item['unknown'], limit)}){_via(item)}"
-        return f"{prefix}{name} = {format_value(item.get('value'), limit)}{test}{_via(item)}"
+        context = "".join(f", {k} = {format_value(v, limit)}" for k, v in (item.get("context") or {}).items())
+        return f"{prefix}{name} = {format_value(item.get('value'), limit)}{test}{context}{_via(item)}"
     if "selector" in item:
         if "count" in item:
             values = f" {format_value(item['values'], limit)}" if item.get("values") else ""

@@ -87,7 +87,7 @@ def enrich_with_lag_metrics(ctx: CallContext, resources: list[Resource], *, wind
         error = _read_batch(ctx, batch, offset, start, end, period_seconds, values)
         if error:
             failures.update({offset + i: error for i in range(len(batch))})
-    _apply(queries, values, failures, _window_text(window_seconds))
+    _apply(queries, values, failures, window_seconds)
 
 
 def _read_batch(ctx: CallContext, batch: list[LagQuery], offset: int, start: datetime, end: datetime,
@@ -115,7 +115,9 @@ def _read_batch(ctx: CallContext, batch: list[LagQuery], offset: int, start: dat
         request["NextToken"] = token
 
 
-def _apply(queries: list[LagQuery], values: dict[int, list[float]], failures: dict[int, str], window: str) -> None:
+def _apply(queries: list[LagQuery], values: dict[int, list[float]], failures: dict[int, str],
+           window_seconds: int) -> None:
+    window = _window_text(window_seconds)
     by_resource: dict[int, list[int]] = {}
     for index, query in enumerate(queries):
         by_resource.setdefault(id(query.resource), []).append(index)
@@ -132,6 +134,7 @@ def _apply(queries: list[LagQuery], values: dict[int, list[float]], failures: di
             names = ", ".join(dict(q.dimensions).get("CacheClusterId") or dict(q.dimensions).get("ReceivingRegion")
                               or "" for q in missing)
             reason = f"no {first.metric} datapoints in the last {window}" + (f" ({names})" if names.strip() else "")
+        res.attributes["lag_window_seconds"] = window_seconds
         if reason:
             res.attributes.pop(attribute, None)
             res.unknown[attribute] = reason

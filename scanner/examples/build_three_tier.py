@@ -259,7 +259,7 @@ def _databases(b: SnapshotBuilder, net: _Network) -> None:
     replica = _db_instance(b, DR, "orders-db-replica", {
         "instance_class": "db.r6g.xlarge", "availability_zone": f"{DR}a", "is_read_replica": True,
         "backup_retention_days": 7, "deletion_protection": True, "allocated_storage_gb": 500,
-        "replica_lag_max_seconds": 12.0})
+        "replica_lag_max_seconds": 12.0, "lag_window_seconds": 604800})
     b.relate(replica, "replica_of", orders)
     b.relate(replica, "in_subnet_group", dr_group)
     lag = _alarm(b, DR, "orders-db-replica-lag", {

@@ -70,7 +70,8 @@ def _message(status: Status, uid: str, evidence: Evidence) -> str:
         elif "attr" in entry and "value" in entry and ".." in entry["attr"]:
             parts.append(f"{prefix}{entry['attr']} = {entry['value']}")
         elif "attr" in entry and "value" in entry:
-            parts.append(f"{prefix}{entry['attr']} = {_show(entry['value'])} (expected {entry['test']})")
+            context = "".join(f", {k} = {_show(v)}" for k, v in (entry.get("context") or {}).items())
+            parts.append(f"{prefix}{entry['attr']} = {_show(entry['value'])} (expected {entry['test']}{context})")
         elif "count" in entry:
             parts.append(f"{prefix}{entry['selector']}: {entry['count']} (expected {entry['test']})")
         elif "unknown" in entry:

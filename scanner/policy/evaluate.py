@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
-from ..model.vocabulary import META_ATTRIBUTES
+from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES
 from .language import (
     AllOf,
     AnyOf,
@@ -179,8 +179,21 @@ def compile_condition(cond: Condition) -> Compiled:
     raise TypeError(f"not a condition: {cond!r}")
 
 
+_CONTEXT_ATTRS = frozenset(attr for per_type in EVIDENCE_CONTEXT.values() for attr in per_type)
+
+
+def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None:
+    """Companion attributes to show beside ``attr`` (``lag_window_seconds`` beside a lag maximum)."""
+    resource = graph.resources.get(subject) if isinstance(subject, str) else None
+    names = EVIDENCE_CONTEXT.get(resource.type, {}).get(attr) if resource is not None else None
+    if not names:
+        return None
+    return {name: resource.attributes.get(name) for name in names}
+
+
 def _compile_attr(cond: AttrTest) -> Compiled:
     attr, op, operand = cond.attr, cond.operator, cond.operand
+    with_context = attr in _CONTEXT_ATTRS
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         expected, reason = _resolve(env, operand)
@@ -189,11 +202,16 @@ def _compile_attr(cond: AttrTest) -> Compiled:
             return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
                                            "unknown": f"compared value unknown: {reason}"})]
         value, reason = lookup(env.graph, subject, attr)
+        context = _context(env.graph, subject, attr) if with_context else None
         if value is _MISSING:
-            return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
-                                           "unknown": reason})]
+            entry: dict[str, Any] = {"resource": _label(subject), "attr": attr, "test": description, "unknown": reason}
+            if context:
+                entry["context"] = context
+            return None, [_with_path(env, entry)]
         result = _test(op, value, expected)
         entry = {"resource": _label(subject), "attr": attr, "value": value, "test": description}
+        if context:
+            entry["context"] = context
         if result is None:
             entry["unknown"] = "value not set" if value is None else "values not comparable"
         return result, [_with_path(env, entry)]

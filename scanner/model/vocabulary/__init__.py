@@ -93,6 +93,12 @@ RELATIONS: list[tuple[str, str, str]] = [
 ]
 
 
+EVIDENCE_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
+    name: dict(model.evidence_context) for name, model in RESOURCE_TYPES.items() if model.evidence_context
+}
+"""Per type: attribute -> attributes shown beside it in evidence."""
+
+
 def related_types(src_types: set[str], kind: str, direction: str) -> set[str]:
     """Types reachable from ``src_types`` over ``kind`` edges in ``direction`` (``out`` or ``in``)."""
     if direction == "out":
@@ -139,6 +145,7 @@ def normalise_attributes(type_name: str, given: dict[str, Any], unknown: Iterabl
 
 
 __all__ = [
+    "EVIDENCE_CONTEXT",
     "META_ATTRIBUTES",
     "RELATIONS",
     "RELATION_KINDS",

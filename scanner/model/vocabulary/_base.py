@@ -26,6 +26,8 @@ class Attributes(Item):
     cfn_types: ClassVar[tuple[str, ...]] = ()
     tf_types: ClassVar[tuple[str, ...]] = ()
     derived: ClassVar[dict[str, str]] = {}
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Attributes shown next to an attribute in evidence (the window a lag maximum was read over)."""
 
     tags: dict[str, str] = Field(default_factory=dict, description="Resource tags. Default: none.")
 

@@ -15,6 +15,7 @@ class Table(Attributes):
     type_name: ClassVar[str] = "aws.dynamodb.table"
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")
     tf_types: ClassVar[tuple[str, ...]] = ("aws_dynamodb_table",)
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_latency_max_ms": ("lag_window_seconds",)}
 
     billing_mode: str = Field("PROVISIONED", description="`BillingModeSummary.BillingMode`; default PROVISIONED.")
     pitr_enabled: bool = Field(False, description="`PointInTimeRecoveryStatus == ENABLED`; default off.")
@@ -25,6 +26,9 @@ class Table(Attributes):
     replica_regions: list[str] = Field(default_factory=list, description="`Replicas[].RegionName`.")
     replication_latency_max_ms: float | None = Field(
         None, description="Maximum CloudWatch `ReplicationLatency` over the window (live, global tables)."
+    )
+    lag_window_seconds: int | None = Field(
+        None, description="Window (seconds) over which the lag maximum was read from CloudWatch (live)."
     )
 
 

@@ -32,6 +32,7 @@ class ReplicationGroup(Attributes):
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::ElastiCache::ReplicationGroup",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_elasticache_replication_group",)
     derived: ClassVar[dict[str, str]] = dict(PLACED)
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_lag_max_seconds": ("lag_window_seconds",)}
 
     engine: str = Field("redis", description="`Engine`; default redis.")
     multi_az: bool = Field(False, description="`MultiAZ == enabled`; default disabled.")
@@ -46,6 +47,9 @@ class ReplicationGroup(Attributes):
     at_rest_encryption: bool = False
     replication_lag_max_seconds: float | None = Field(
         None, description="Maximum CloudWatch `ReplicationLag` of replica nodes over the window (live)."
+    )
+    lag_window_seconds: int | None = Field(
+        None, description="Window (seconds) over which the lag maximum was read from CloudWatch (live)."
     )
 
 

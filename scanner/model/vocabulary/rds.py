@@ -16,6 +16,7 @@ class DbInstance(Attributes):
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::RDS::DBInstance",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_db_instance", "aws_rds_cluster_instance")
     derived: ClassVar[dict[str, str]] = dict(PLACED)
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replica_lag_max_seconds": ("lag_window_seconds",)}
 
     engine: str | None = Field(None, description="`Engine` (postgres, mysql, aurora-postgresql...).")
     engine_version: str | None = None
@@ -37,6 +38,9 @@ class DbInstance(Attributes):
     monitoring_interval_seconds: int = Field(0, description="`MonitoringInterval`; default 0 (off).")
     replica_lag_max_seconds: float | None = Field(
         None, description="Maximum CloudWatch `ReplicaLag` over the configured window (live, replicas)."
+    )
+    lag_window_seconds: int | None = Field(
+        None, description="Window (seconds) over which the lag maximum was read from CloudWatch (live)."
     )
 
 
