@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import Relation, Resource
 from .base import CallContext, Collected
+from .ec2 import ec2_arn
 
 SERVICE = "rds"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -68,12 +69,12 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
 
 def subnet_uid(account: str, region: str, subnet_id: str) -> str:
     """The EC2 collector's uid for a subnet."""
-    return f"arn:aws:ec2:{region}:{account}:subnet/{subnet_id}"
+    return ec2_arn(account, region, "subnet", subnet_id)
 
 
 def security_group_uid(account: str, region: str, group_id: str) -> str:
     """The EC2 collector's uid for a security group."""
-    return f"arn:aws:ec2:{region}:{account}:security-group/{group_id}"
+    return ec2_arn(account, region, "security-group", group_id)
 
 
 def instance_uid(account: str, region: str, identifier: str) -> str:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from tf_helpers import DATA, check_golden, relations, resource
 
 from scanner.errors import InputError
 from scanner.iac.terraform_hcl import find_declaration, load_terraform_hcl
 from scanner.model import Snapshot
 
-DATA = Path(__file__).parent / "data" / "tf"
 NETWORK = DATA / "hcl_network"
-
-
-def normalised(snapshot: Snapshot) -> dict:
-    """Snapshot JSON with the data directory replaced, so goldens do not depend on the checkout."""
-    return json.loads(json.dumps(snapshot.to_json()).replace(str(DATA), "<data>"))
-
-
-def check_golden(snapshot: Snapshot, name: str) -> None:
-    """Compare with ``golden/<name>.json``; rewrite it when HAGUARD_UPDATE_GOLDEN=1."""
-    golden = DATA / "golden" / f"{name}.json"
-    actual = normalised(snapshot)
-    if os.environ.get("HAGUARD_UPDATE_GOLDEN") == "1":
-        golden.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n")
-    assert actual == json.loads(golden.read_text())
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +20,6 @@ def network() -> Snapshot:
     return load_terraform_hcl(NETWORK)
 
 
-def resource(snapshot: Snapshot, uid: str):
-    return next(r for r in snapshot.resources if r.uid == uid)
-
-
-def relations(snapshot: Snapshot) -> set[tuple[str, str, str]]:
-    return {(r.src, r.kind, r.dst) for r in snapshot.relations}
 
 
 def test_directory_matches_golden(network: Snapshot) -> None:
