@@ -119,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(str(exc) if exc.file else f"haguard: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as exc:
+        from .live.readonly import ReadOnlyViolation
+
+        if not isinstance(exc, ReadOnlyViolation):
+            raise
+        print(f"haguard: refused a call that is not read-only (a haguard bug, please report it): {exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("haguard: interrupted", file=sys.stderr)
         return 130
