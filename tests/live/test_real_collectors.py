@@ -85,6 +85,16 @@ def test_thirty_percent_throttling_of_every_service_gives_the_clean_snapshot() -
     assert len(fault.injected) >= 10 and sum(fault.injected.values()) >= 15  # many operations were throttled
     assert throttled.coverage == clean.coverage == []
     assert _content(throttled) == _content(clean)
+    assert _verdicts(throttled) == _verdicts(clean)
+
+
+def _verdicts(snapshot: Snapshot) -> list[tuple[str, str, str, str]]:
+    """Every finding of the pack over the snapshot, as (policy, resource, status, message)."""
+    from scanner.graph import build_graph
+    from scanner.policy import evaluate, load_pack
+
+    return sorted((f.policy_id, f.resource_uid, f.status.value, f.message)
+                  for f in evaluate(load_pack(), build_graph(snapshot)))
 
 
 @mock_aws
@@ -99,3 +109,17 @@ def test_access_denied_on_rds_records_gaps_for_every_rds_type(code: str) -> None
     assert [g for g in snapshot.coverage if g.service != "rds"] == []
     assert not [r for r in snapshot.resources if r.type.startswith("aws.rds.")]
     assert [r for r in snapshot.resources if r.type == "aws.dynamodb.table"]
+    from scanner.policy import load_pack
+
+    rds_policies = {p.id for p in load_pack().ordered()
+                    if any(t.startswith("aws.rds.") for t in p.policy.resource_types)}
+    from scanner.graph import build_graph
+    from scanner.policy import evaluate
+
+    statuses: dict[str, set[str]] = {}
+    for finding in evaluate(load_pack(), build_graph(snapshot)):
+        if finding.resource_type.startswith("aws.rds."):
+            statuses.setdefault(finding.policy_id, set()).add(finding.status.value)
+    assert len(rds_policies) >= 5
+    for policy_id in rds_policies:  # every RDS policy errors on its RDS types, none passes
+        assert statuses.get(policy_id) == {"error"}, (policy_id, statuses.get(policy_id))
