@@ -292,6 +292,9 @@ def _db_instance(reader: Reader) -> None:
         reader.out.attributes["is_read_replica"] = True
 
 
+AURORA_MULTI_AZ = "Aurora reports MultiAZ from where its instances run (known after deployment)"
+
+
 def _db_cluster(reader: Reader) -> None:
     engine = reader.get("Engine")
     if reader.get("DBClusterInstanceClass") is not MISSING:
@@ -299,7 +302,7 @@ def _db_cluster(reader: Reader) -> None:
     elif isinstance(engine, Unknown):
         reader.unknown("multi_az", engine.reason)
     elif isinstance(engine, str) and engine.startswith("aurora"):
-        reader.unknown("multi_az", "Aurora reports MultiAZ from where its instances run (known after deployment)")
+        reader.unknown("multi_az", AURORA_MULTI_AZ)
 
 
 def _global_cluster(reader: Reader) -> None:

@@ -17,7 +17,7 @@ from ..model import Location, Relation, Resource, Snapshot, Source
 from ..model.vocabulary import normalise_attributes, type_for_cfn
 from .cfn_foldins import FOLD_INS
 from .cfn_intrinsics import Resolver, Unknown
-from .cfn_mapping import map_resource
+from .cfn_mapping import AURORA_MULTI_AZ, map_resource
 from .cfn_reader import Context, Mapped, Reader
 from .cfn_yaml import LDict, node_line, parse_template, read_text
 
@@ -69,6 +69,7 @@ def load_cloudformation(path: str | Path, *, parameters: dict[str, str] | None =
             fold(_reader(ctx, Mapped(ctx.uid(lid), body["Type"], lid, resources.key_lines.get(lid)), body),
                  maybe.get(lid))
     _public_access_defaults(ctx)
+    _aurora_multi_az(ctx)
     return _snapshot(ctx, bodies, region)
 
 
@@ -136,7 +137,7 @@ def _suppressions(body: LDict, file: str, line: int | None) -> dict[str, str]:
 
 
 def _public_access_defaults(ctx: Context) -> None:
-    """Omitted ``PubliclyAccessible``: AWS makes a DB public when its subnets' VPC has an internet gateway."""
+    """Omitted ``PubliclyAccessible``: private without an internet gateway in the VPC, otherwise unknown."""
     edges: dict[tuple[str, str], list[str]] = {}
     for src, kind, dst in ctx.relations:
         edges.setdefault((src, kind), []).append(dst)
@@ -172,7 +173,30 @@ def _vpc_has_gateway(ctx: Context, edges: dict[tuple[str, str], list[str]], out:
     if not all(vpc in ctx.mapped for vpc in vpcs):
         return why + "the VPC itself"
     gateways = {src for (src, kind, dst) in ctx.relations if kind == "attached_to" and dst in vpcs}
-    return bool(gateways)
+    if not gateways:
+        return False  # every version of the CreateDBInstance docs: private without an internet gateway
+    # With an internet gateway the documented defaults disagree: older CreateDBInstance docs say public,
+    # current ones say private for any subnet group but `default`. Do not guess.
+    return ("PubliclyAccessible omitted in a VPC with an internet gateway: AWS documents both public and "
+            "private as the default here; set it explicitly")
+
+
+def _aurora_multi_az(ctx: Context) -> None:
+    """An Aurora cluster is Multi-AZ when its instances run in two or more AZs: known when the template
+    declares every member instance with its ``AvailabilityZone`` (and no instance's cluster is unknown)."""
+    if any(out.type == "aws.rds.db_instance" and "member_of" in out.unknown_relations for out in ctx.mapped.values()):
+        return
+    members: dict[str, list[Mapped]] = {}
+    for src, kind, dst in ctx.relations:
+        if kind == "member_of" and src in ctx.mapped and ctx.mapped[src].type == "aws.rds.db_instance":
+            members.setdefault(dst, []).append(ctx.mapped[src])
+    for out in ctx.mapped.values():
+        if out.type != "aws.rds.db_cluster" or out.unknown.get("multi_az") != AURORA_MULTI_AZ:
+            continue
+        zones = [m.attributes.get("availability_zone") for m in members.get(out.uid, [])]
+        if zones and all(isinstance(zone, str) for zone in zones):
+            del out.unknown["multi_az"]
+            out.attributes["multi_az"] = len(set(zones)) >= 2
 
 
 def _snapshot(ctx: Context, bodies: dict[str, LDict], region: str | None) -> Snapshot:

@@ -523,7 +523,9 @@ def _replication_group(b: _Builder) -> None:
         if shards is not _MISSING or replicas is not _MISSING:
             count = _int(shards) if shards is not _MISSING else 1
             size = 1 + (_int(replicas) if replicas is not _MISSING else 0)
-            groups = [_node_group(f"{i + 1:04d}", size, []) for i in range(count)]
+            # PreferredCacheClusterAZs also places the nodes of a single shard given by replicas_per_node_group
+            single = _str_list(zones) if count == 1 and zones is not _MISSING else []
+            groups = [_node_group(f"{i + 1:04d}", size, single) for i in range(count)]
         else:
             size = _int(clusters) if clusters is not _MISSING else 1
             groups = [_node_group("0001", size, _str_list(zones) if zones is not _MISSING else [])]
