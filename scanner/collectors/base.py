@@ -18,10 +18,16 @@ the resource instead, with the reason from ``ctx.last_error``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..model import CoverageGap, Relation, Resource
+
+T = TypeVar("T")
+R = TypeVar("R")
+PER_RESOURCE_WORKERS = 8
 
 
 @dataclass
@@ -59,10 +65,11 @@ class CallContext:
         self._lock = threading.Lock()
 
     def client(self, service: str) -> Any:
-        """The (cached) boto3 client for ``service``."""
-        if service not in self._clients:
-            self._clients[service] = self._client_factory(service)
-        return self._clients[service]
+        """The (cached) boto3 client for ``service`` (clients are thread-safe; creation is locked)."""
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._client_factory(service)
+            return self._clients[service]
 
     def _count(self, n: int = 1) -> None:
         with self._lock:
@@ -73,24 +80,39 @@ class CallContext:
         if unknown_types is None:
             unknown_types = self.operations.get(f"{service}:{operation}", self.operations.get(operation, ()))
         if unknown_types:
-            self.gaps.append(CoverageGap(account=self.account, region=self.region, service=service,
-                                         operation=operation, error=error, resource_types=list(unknown_types)))
+            with self._lock:
+                    self.gaps.append(CoverageGap(account=self.account, region=self.region, service=service,
+                                             operation=operation, error=error, resource_types=list(unknown_types)))
 
     def call(self, service: str, operation: str, unknown_types: tuple[str, ...] | None = None,
              **params: Any) -> dict[str, Any] | None:
         """One API call (``operation`` in CamelCase, e.g. ``DescribeLoadBalancerAttributes``)."""
+        return self.try_call(service, operation, unknown_types, **params)[0]
+
+    def try_call(self, service: str, operation: str, unknown_types: tuple[str, ...] | None = None,
+                 **params: Any) -> tuple[dict[str, Any] | None, str | None]:
+        """``(response, None)`` or ``(None, "Operation: ErrorCode")``: safe to use from several threads."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         client = self.client(service)
         method = getattr(client, _snake(operation))
         self._count()
         try:
-            return method(**params)
+            return method(**params), None
         except ClientError as exc:
-            self._record(service, operation, _error_code(exc), unknown_types)
+            error = _error_code(exc)
         except BotoCoreError as exc:
-            self._record(service, operation, type(exc).__name__, unknown_types)
-        return None
+            error = type(exc).__name__
+        self._record(service, operation, error, unknown_types)
+        return None, f"{operation}: {error}"
+
+    def map(self, function: Callable[[T], R], items: Sequence[T], workers: int = PER_RESOURCE_WORKERS) -> list[R]:
+        """``function`` over ``items`` on a few threads, results in order (per-resource calls, e.g. one
+        ``DescribeContinuousBackups`` per table, where AWS has no batch API)."""
+        if len(items) <= 1:
+            return [function(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="haguard-item") as pool:
+            return list(pool.map(function, items))
 
     def paginate(self, service: str, operation: str, result_key: str,
                  unknown_types: tuple[str, ...] | None = None, **params: Any) -> list[Any] | None:

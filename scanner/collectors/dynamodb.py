@@ -28,21 +28,22 @@ _PITR_DEFAULT_DAYS = 35  # AWS's recovery period when PITR is on and none was ch
 def fetch(ctx: CallContext) -> dict[str, Any]:
     """Table names, then per table its description and continuous-backup settings."""
     names = ctx.paginate(SERVICE, "ListTables", "TableNames", unknown_types=OPERATIONS["dynamodb:ListTables"])
-    tables = []
-    for name in names or []:
+
+    def describe(name: str) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": name}
-        described = ctx.call(SERVICE, "DescribeTable", unknown_types=(), TableName=name)
+        described, error = ctx.try_call(SERVICE, "DescribeTable", unknown_types=(), TableName=name)
         if described is None:
-            entry["table_error"] = ctx.last_error
+            entry["table_error"] = error
         else:
             entry["table"] = described.get("Table", {})
-        backups = ctx.call(SERVICE, "DescribeContinuousBackups", unknown_types=(), TableName=name)
+        backups, error = ctx.try_call(SERVICE, "DescribeContinuousBackups", unknown_types=(), TableName=name)
         if backups is None:
-            entry["backups_error"] = ctx.last_error
+            entry["backups_error"] = error
         else:
             entry["backups"] = backups.get("ContinuousBackupsDescription", {})
-        tables.append(entry)
-    return {"tables": tables}
+        return entry
+
+    return {"tables": ctx.map(describe, names or [])}
 
 
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:

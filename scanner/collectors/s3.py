@@ -36,18 +36,20 @@ _SETTINGS: dict[str, tuple[str, str | None]] = {
 def fetch(ctx: CallContext) -> dict[str, Any]:
     """Every bucket, its Region and its settings; destination Regions of replication rules."""
     listed = ctx.paginate(SERVICE, "ListBuckets", "Buckets", unknown_types=OPERATIONS["s3:ListBuckets"])
-    buckets = []
-    for bucket in listed or []:
+
+    def settings(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
         entry: dict[str, Any] = {"name": name, "responses": {}, "errors": {}}
         entry["region"] = bucket.get("BucketRegion") or _location(ctx, name, entry["errors"])
         for operation in _SETTINGS:
-            response = ctx.call(SERVICE, operation, unknown_types=(), Bucket=name)
+            response, error = ctx.try_call(SERVICE, operation, unknown_types=(), Bucket=name)
             if response is None:
-                entry["errors"][operation] = _code(ctx.last_error)
+                entry["errors"][operation] = _code(error)
             else:
                 entry["responses"][operation] = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-        buckets.append(entry)
+        return entry
+
+    buckets = ctx.map(settings, listed or [])
     regions = {b["name"]: b["region"] for b in buckets if b["region"]}
     destinations: dict[str, str | None] = {}
     for entry in buckets:
@@ -83,9 +85,9 @@ def _code(last_error: str | None) -> str:
 
 
 def _location(ctx: CallContext, name: str, errors: dict[str, str]) -> str | None:
-    response = ctx.call(SERVICE, "GetBucketLocation", unknown_types=(), Bucket=name)
+    response, error = ctx.try_call(SERVICE, "GetBucketLocation", unknown_types=(), Bucket=name)
     if response is None:
-        errors["GetBucketLocation"] = _code(ctx.last_error)
+        errors["GetBucketLocation"] = _code(error)
         return None
     constraint = response.get("LocationConstraint")
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
