@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class InputError(Exception):
     """Bad user input: a malformed file, argument or config value.
@@ -21,3 +23,13 @@ class InputError(Exception):
         if self.file:
             prefix = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         return prefix + " ".join(self.message.split())
+
+
+def read_text(path: Path, what: str = "file", encoding: str = "utf-8") -> str:
+    """The text of ``path``, or an ``InputError`` naming it (unreadable, or not UTF-8)."""
+    try:
+        return path.read_text(encoding=encoding)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text", str(path)) from None

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Relation, Resource
 from .base import CallContext, Collected
+from .subnet_groups import add_subnet_group
 
 SERVICE = "elasticache"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -114,14 +115,6 @@ def _replication_group(group: dict[str, Any], members: list[dict[str, Any]], clu
 
 def _subnet_group(group: dict[str, Any], account: str, region: str, out: Collected) -> None:
     name = group["CacheSubnetGroupName"]
-    uid = subnet_group_uid(account, region, name)
-    attrs = {"description": group["CacheSubnetGroupDescription"]} if group.get("CacheSubnetGroupDescription") else {}
-    out.resources.append(Resource(uid=uid, type=_SUBNET_GROUP, name=name, account=account, region=region,
-                                  attributes=attrs))
-    if group.get("VpcId"):
-        out.relations.append(Relation(src=uid, kind="in_vpc",
-                                      dst=f"arn:aws:ec2:{region}:{account}:vpc/{group['VpcId']}"))
-    for subnet in group.get("Subnets") or []:
-        if subnet.get("SubnetIdentifier"):
-            out.relations.append(Relation(src=uid, kind="in_subnet",
-                                          dst=f"arn:aws:ec2:{region}:{account}:subnet/{subnet['SubnetIdentifier']}"))
+    add_subnet_group(out, uid=subnet_group_uid(account, region, name), type_name=_SUBNET_GROUP, name=name,
+                     description=group.get("CacheSubnetGroupDescription"), vpc_id=group.get("VpcId"),
+                     subnets=group.get("Subnets") or [], account=account, region=region)

@@ -16,6 +16,7 @@ from typing import Any
 from ..model import Relation, Resource
 from .base import CallContext, Collected
 from .ec2 import ec2_arn
+from .subnet_groups import add_subnet_group
 
 SERVICE = "rds"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -200,14 +201,6 @@ def _global_cluster(item: dict[str, Any], account: str, region: str, out: Collec
 
 def _subnet_group(group: dict[str, Any], account: str, region: str, out: Collected) -> None:
     name = group["DBSubnetGroupName"]
-    uid = subnet_group_uid(account, region, name)
-    attrs = {"description": group["DBSubnetGroupDescription"]} if group.get("DBSubnetGroupDescription") else {}
-    out.resources.append(Resource(uid=uid, type=_SUBNET_GROUP, name=name, account=account, region=region,
-                                  attributes=attrs))
-    if group.get("VpcId"):
-        out.relations.append(Relation(src=uid, kind="in_vpc",
-                                      dst=f"arn:aws:ec2:{region}:{account}:vpc/{group['VpcId']}"))
-    for subnet in group.get("Subnets") or []:
-        if subnet.get("SubnetIdentifier"):
-            out.relations.append(Relation(src=uid, kind="in_subnet",
-                                          dst=subnet_uid(account, region, subnet["SubnetIdentifier"])))
+    add_subnet_group(out, uid=subnet_group_uid(account, region, name), type_name=_SUBNET_GROUP, name=name,
+                     description=group.get("DBSubnetGroupDescription"), vpc_id=group.get("VpcId"),
+                     subnets=group.get("Subnets") or [], account=account, region=region)

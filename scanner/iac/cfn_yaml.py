@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..errors import read_text as _read_text
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -182,11 +183,9 @@ def _load_json(text: str, file: str) -> Any:
 def read_text(path: Path, file: str) -> str:
     """The file's text, or an ``InputError`` naming it."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read template: {exc.strerror}", file) from None
-    except UnicodeDecodeError:
-        raise InputError("template is not UTF-8 text", file) from None
+        return _read_text(path, "template", encoding="utf-8-sig")
+    except InputError as exc:
+        raise InputError(exc.message, file) from None
 
 
 def parse_template(text: str, file: str) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, read_text
 from ..model import Location, Snapshot
 from .tf_mapping import Ref, TfResource, Unknown, build_snapshot, is_supported, map_resource
 
@@ -94,12 +94,7 @@ def _parse(path: Path) -> dict[str, Any]:
 
     if not hasattr(hcl2, "SerializationOptions"):  # 7.x returns strings unquoted: literals look like expressions
         raise InputError("reading Terraform HCL needs python-hcl2 8 or newer", str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("file is not UTF-8", str(path)) from None
+    text = read_text(path, "Terraform file")
     try:
         return hcl2.loads(text)
     except UnexpectedInput as exc:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, read_text
 from ..model import Location, Snapshot
 from .terraform_hcl import block_lines, find_declaration
 from .tf_mapping import (
@@ -62,12 +62,7 @@ def load_terraform_plan(path: str | Path) -> Snapshot:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read Terraform plan: {exc.strerror}", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("Terraform plan is not UTF-8 JSON", str(path)) from None
+    text = read_text(path, "Terraform plan")
     try:
         plan = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, read_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -16,12 +16,7 @@ LinePath = tuple[Any, ...]
 
 def read_yaml_with_lines(path: Path) -> tuple[Any, dict[LinePath, int]]:
     """Parse one YAML document; return the data and a map *path tuple -> 1-based line*."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
