@@ -108,7 +108,7 @@ def format_item(item: dict[str, Any], resource_uid: str | None = None, limit: in
     """One evidence item (already redacted) as one line; ``resource_uid`` is the finding's own resource."""
     name = next((item[k] for k in _NAME_KEYS if k in item), None)
     prefix = _owner(item, resource_uid)
-    test = f" (expected {item['test']})" if "test" in item else ""
+    test = f" (expected {item['test']})" if "test" in item and ".." not in str(name) else ""
     if name is not None and "selector" not in item:
         if "unknown" in item and "value" not in item:
             return f"{prefix}{name} = ? ({format_value(item['unknown'], limit)}){_via(item)}"

@@ -20,6 +20,8 @@ from scanner.model import Finding, PolicyInfo, Severity, Status
 from .evidence import evidence_lines
 from .report import Report, verdict
 
+_EVIDENCE_SHOWN = 3
+
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
 _OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
 
@@ -93,12 +95,17 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
     where = _where(finding)
     if where:
         text.append(f"  {where}", style="cyan")
-    text.append(f"\n{finding.message}")
+    lines = evidence_lines(finding, limit=None if verbose else 120)
+    if not verbose:  # the values and relation paths that decided it; member counts only with --verbose
+        lines = [line for line, item in zip(lines, finding.evidence, strict=True) if "members" not in item]
+        hidden = len(lines) - _EVIDENCE_SHOWN
+        lines = lines[:_EVIDENCE_SHOWN] + ([f"... {hidden} more (--verbose)"] if hidden > 0 else [])
+    if not lines:  # the message summarises the evidence; show it when there is no evidence to show
+        text.append(f"\n{finding.message}")
     if finding.suppression:
         text.append(f"\nsuppressed: {finding.suppression}", style="dim")
-    if verbose:
-        for line in evidence_lines(finding, limit=None):
-            text.append(f"\n  - {line}", style="dim")
+    for line in lines:
+        text.append(f"\n  - {line}")
     return Padding(text, (0, 0, 0, 4), expand=False)
 
 

@@ -230,7 +230,8 @@ def _evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | 
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
                           allow_unknown=args.allow_unknown, coverage=coverage)
     _write_report(args, report)
-    return EXIT_FAIL if report.summary.failing else EXIT_OK
+    incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
+    return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:

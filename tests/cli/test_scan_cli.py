@@ -144,3 +144,22 @@ def test_policy_list_show_schema_and_test(capsys: pytest.CaptureFixture[str]) ->
     jsonschema.Draft202012Validator.check_schema(schema)
     assert main(["policy", "test"]) == 0
     assert re.search(r"(\d+)/\1 policy cases passed", capsys.readouterr().out)
+
+
+def test_incomplete_coverage_never_exits_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from scanner.model import CoverageGap, Snapshot, Source, save_snapshot
+
+    snapshot = Snapshot(source=Source(kind="aws", accounts=["1"], regions=["eu-west-1"]), coverage=[
+        CoverageGap(account="1", region="eu-west-1", service="rds", operation="DescribeDBInstances",
+                    error="AccessDenied", resource_types=["aws.rds.db_instance"])])
+    path = tmp_path / "partial.json"
+    save_snapshot(snapshot, path)
+    args = ["scan", "--snapshot", str(path), "--format", "json", "--fail-on", "critical"]
+    assert main([*args, "--only", "dynamodb-pitr"]) == 1  # nothing fails, but RDS was not collected
+    report = json.loads(capsys.readouterr().out)
+    assert report["coverage"][0]["operation"] == "DescribeDBInstances"
+    assert main([*args, "--only", "dynamodb-pitr", "--allow-unknown"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--only", "rds-instance-multi-az", "--fail-on", "high"]) == 1
+    errors = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["status"] == "error"]
+    assert errors and "AccessDenied" in errors[0]["message"]
