@@ -69,6 +69,10 @@ def test_policy_agrees_with_the_calls_of_the_registered_collectors() -> None:
     recorder = CallRecorder()
     snapshot = collect_live(OPTIONS, client_hooks=[recorder.install, backup_selections])
     assert snapshot.coverage == []
+    from scanner.live.readonly import is_read_only
+
+    writes = [(service, operation) for service, operation in recorder.calls if not is_read_only(service, operation)]
+    assert recorder.calls and writes == []  # a whole scan makes read-only calls and nothing else
     recorded = {iam_action(service, operation) for service, operation in recorder.calls}
     baseline = {iam_action(service, operation) for service, operation in BASELINE}
     assert sorted(recorded | baseline) == required_actions()
