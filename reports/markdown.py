@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from scanner.model import Finding, Severity, Status
 
-from .evidence import evidence_lines
 from .report import Report, verdict
 
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
@@ -40,13 +39,12 @@ def _finding_row(finding: Finding) -> list[str]:
     where = ""
     if finding.location is not None:
         where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
-    evidence = "; ".join(evidence_lines(finding, limit=80))
     return [
         md_cell(finding.severity.value),
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(finding.message) + (f"<br>{md_cell(evidence)}" if evidence else ""),
+        md_cell(finding.message),  # the message is the deciding evidence in one line
         md_cell(finding.remediation or ""),
     ]
 
