@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import snapshot
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scanner.graph import build_graph
@@ -68,6 +68,8 @@ def test_a_decided_verdict_holds_for_every_completion(condition, attributes, unk
 @given(zones=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=0, max_size=5),
        fill=st.lists(st.sampled_from(["a", "b", "c"]), min_size=5, max_size=5), threshold=st.integers(0, 4),
        incomplete=st.booleans())
+@example(zones=[], fill=["a", "b", "c", "a", "b"], threshold=1, incomplete=True)
+@example(zones=["a", None], fill=["b", "b", "c", "a", "b"], threshold=2, incomplete=False)
 def test_count_distinct_bounds_are_sound(zones, fill, threshold, incomplete) -> None:
     """Subnets with unknown AZs, and possibly unseen subnets, never make ``count_distinct`` decide wrongly."""
     condition = {"count_distinct": {"related": "in_subnet", "attr": "availability_zone"}, "gte": threshold}
