@@ -16,8 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from .cfn_yaml import LDict, LList, node_line
-
-ZONE_LETTERS = "abcdef"
+from .zones import ZONE_LETTERS, symbolic_zone
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class AzList:
 
     def zone(self, index: int) -> str:
         if self.region is None:
-            return f"{{region}}#az{index + 1}"
+            return symbolic_zone(index)
         if not 0 <= index < len(ZONE_LETTERS):
             raise IndexError(index)
         return self.region + ZONE_LETTERS[index]

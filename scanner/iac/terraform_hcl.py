@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InputError, read_text
 from ..model import Location, Snapshot
 from .tf_mapping import Ref, TfResource, Unknown, build_snapshot, is_supported, map_resource
+from .zones import symbolic_zone
 
 SOURCE_KIND = "terraform-hcl"
 _SKIP_RE = re.compile(r"(?:#|//)\s*haguard:skip=([A-Za-z0-9_.-]+)\s*(.*)$")
@@ -473,7 +474,7 @@ class _Module:
             if len(tail) == 2 and tail[1][0] == "index":
                 index = self._expression(tail[1][1], ctx)
                 if isinstance(index, int) and not isinstance(index, bool) and index >= 0:
-                    return f"{{region}}#az{index + 1}"
+                    return symbolic_zone(index)
             return Unknown(f"expression `{text}` is not evaluated")
         return Ref((f"{self.prefix}data.{data_type}.{data_name}",))
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..model import Location, Relation, Resource, Snapshot, Source
 from ..model.vocabulary import RELATIONS, type_for_terraform
 from .implicit import add_implicit_main_route_tables
+from .zones import concretise
 
 AFTER_APPLY = "known after apply"
 
@@ -969,6 +970,13 @@ _ALLOWED = {(src, kind, dst) for src, kind, dst in RELATIONS}
 _KINDS_FROM = {(src, kind) for src, kind, _ in RELATIONS}
 
 
+def _instance_name(item: TfResource) -> str:
+    """The resource name with its ``count``/``for_each`` key (``private["a"]``), so instances differ."""
+    at = item.address.rfind(item.name)
+    suffix = item.address[at + len(item.name):] if at >= 0 else ""
+    return item.name + suffix if suffix.startswith("[") else item.name
+
+
 def build_snapshot(kind: str, files: list[str], items: list[TfResource], region: str | None = None) -> Snapshot:
     """Assemble mapped resources into a snapshot: apply patches, keep well-typed relations.
 
@@ -980,9 +988,10 @@ def build_snapshot(kind: str, files: list[str], items: list[TfResource], region:
     for item in items:
         if item.mapped.type is None:
             continue
+        attributes = concretise(dict(item.mapped.attributes), region) if region else dict(item.mapped.attributes)
         resources[item.address] = Resource(
-            uid=item.address, type=item.mapped.type, name=item.name, region=region, location=item.location,
-            attributes=dict(item.mapped.attributes), unknown=dict(item.mapped.unknown),
+            uid=item.address, type=item.mapped.type, name=_instance_name(item), region=region,
+            location=item.location, attributes=attributes, unknown=dict(item.mapped.unknown),
             unknown_relations=dict(item.mapped.unknown_relations), suppressions=dict(item.suppressions))
     for item in items:
         for target, attr, value, append in item.mapped.patches:

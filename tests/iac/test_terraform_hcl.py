@@ -33,10 +33,12 @@ def test_source_lists_every_parsed_file(network: Snapshot) -> None:
                                     str(NETWORK / "modules" / "cache" / "main.tf")]
 
 
-def test_count_expands_with_symbolic_zones_from_the_zones_data_source(network: Snapshot) -> None:
+def test_count_expands_with_zones_from_the_zones_data_source(network: Snapshot) -> None:
+    """``names[count.index]`` is a symbolic zone, made concrete by the provider's Region (eu-west-1)."""
     first, second = resource(network, "aws_subnet.public[0]"), resource(network, "aws_subnet.public[1]")
     assert (first.attributes["availability_zone"], second.attributes["availability_zone"]) == (
-        "{region}#az1", "{region}#az2")
+        "eu-west-1a", "eu-west-1b")
+    assert (first.name, second.name) == ("public[0]", "public[1]")
     assert (first.attributes["cidr_block"], second.attributes["cidr_block"]) == ("10.0.0.0/24", "10.0.1.0/24")
     assert first.attributes["map_public_ip_on_launch"] is True
     assert first.location is not None and (first.location.file, first.location.line) == (str(NETWORK / "main.tf"), 21)
