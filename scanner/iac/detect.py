@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Snapshot
 from .implicit import add_implicit_main_route_tables
+from .zones import SYMBOLIC_ZONE, concretise, pinned_region, zone_names
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__", ".venv", "venv", "cdk.out.tmp"}
@@ -88,8 +89,23 @@ def load_iac(paths: Iterable[Path], *, kind: str = "auto", parameters: dict[str,
         raise InputError("no CloudFormation template, Terraform plan or .tf file found in "
                          + ", ".join(str(p) for p in paths))
     for detected, path in inputs:
-        snapshots.append(add_implicit_main_route_tables(load_one(detected, path, parameters, region)))
+        snapshot = add_implicit_main_route_tables(load_one(detected, path, parameters, region))
+        snapshots.append(pin_symbolic_zones(snapshot))
     return snapshots
+
+
+def pin_symbolic_zones(snapshot: Snapshot) -> Snapshot:
+    """Make symbolic zones concrete when literal zone names pin the stack to one Region.
+
+    A stack that names ``us-east-1a`` somewhere deploys to us-east-1, so its ``!GetAZs`` index 0 is
+    us-east-1a too; leaving it symbolic would count the two as different AZs.
+    """
+    symbolic = any(SYMBOLIC_ZONE.match(zone) for r in snapshot.resources for zone in zone_names(r.attributes))
+    region = pinned_region([r.attributes for r in snapshot.resources]) if symbolic else None
+    if region is None:
+        return snapshot
+    resources = [r.model_copy(update={"attributes": concretise(r.attributes, region)}) for r in snapshot.resources]
+    return snapshot.model_copy(update={"resources": resources})
 
 
 def load_one(kind: str, path: Path, parameters: dict[str, str] | None = None, region: str | None = None

@@ -38,3 +38,25 @@ def concretise(value: Any, region: str) -> Any:
     if isinstance(value, dict):
         return {key: concretise(item, region) for key, item in value.items()}
     return value
+
+
+
+LITERAL_ZONE = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)[a-z]$")
+
+
+def zone_names(value: Any, in_zone_field: bool = False) -> list[str]:
+    """Strings held under attribute keys naming zones (``availability_zone``, ``..._zones``), at any depth."""
+    if isinstance(value, str):
+        return [value] if in_zone_field else []
+    if isinstance(value, list):
+        return [zone for item in value for zone in zone_names(item, in_zone_field)]
+    if isinstance(value, dict):
+        return [zone for key, item in value.items() for zone in zone_names(item, "zone" in str(key))]
+    return []
+
+
+def pinned_region(attribute_sets: list[dict[str, Any]]) -> str | None:
+    """The one Region that literal zone names (``us-east-1a``) pin a stack to, if exactly one."""
+    regions = {match.group(1) for attributes in attribute_sets for zone in zone_names(attributes)
+               if (match := LITERAL_ZONE.match(zone))}
+    return regions.pop() if len(regions) == 1 else None

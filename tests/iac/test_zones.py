@@ -18,3 +18,26 @@ def test_concretise_walks_nested_values() -> None:
     assert concretise(value, "ap-south-2") == {
         "availability_zones": ["ap-south-2a", "ap-south-2b"],
         "node_groups": [{"members": [{"availability_zone": "ap-south-2c"}]}], "port": 6379}
+
+
+def test_a_literal_zone_pins_the_symbolic_ones(tmp_path) -> None:
+    """``!GetAZs`` index 0 next to a literal us-east-1a is the same AZ, not a second one."""
+    from scanner.graph import build_graph
+    from scanner.iac.detect import load_iac
+    from scanner.model import Status
+    from scanner.policy import evaluate, load_pack
+
+    template = tmp_path / "asg.yaml"
+    template.write_text("""\
+Resources:
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.1.0/24,
+      AvailabilityZone: !Select [0, !GetAZs '']}}
+  B: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.2.0/24, AvailabilityZone: us-east-1a}}
+  Asg: {Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MinSize: '2', MaxSize: '4',
+        VPCZoneIdentifier: [!Ref A, !Ref B]}}
+""")
+    (snapshot,) = load_iac([template])
+    zones = {r.name: r.attributes["availability_zone"] for r in snapshot.resources if r.type == "aws.ec2.subnet"}
+    assert zones == {"A": "us-east-1a", "B": "us-east-1a"}
+    (finding,) = evaluate(load_pack(), build_graph(snapshot), only={"asg-multi-az"})
+    assert finding.status is Status.FAIL
