@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from _data_helpers import ACCOUNT, REGION, aws, by_uid, collect, deny, edges, recorded, snapshot_of  # noqa: F401
+from _data_helpers import ACCOUNT, REGION, by_uid, collect, deny, edges, recorded, snapshot_of
 
 from scanner.collectors import backup
 

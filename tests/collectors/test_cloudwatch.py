@@ -10,10 +10,9 @@ from typing import Any
 
 import boto3
 import pytest
-from _data_helpers import (  # noqa: F401
+from _data_helpers import (
     ACCOUNT,
     REGION,
-    aws,
     by_uid,
     collect,
     count_calls,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from _data_helpers import ACCOUNT, REGION, aws, by_uid, collect, count_calls, deny, snapshot_of  # noqa: F401
+from _data_helpers import ACCOUNT, REGION, by_uid, collect, count_calls, deny, snapshot_of
 
 from scanner.collectors import dynamodb
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
-from _data_helpers import ACCOUNT, REGION, aws, by_uid, collect, deny, edges, snapshot_of  # noqa: F401
+from _data_helpers import ACCOUNT, REGION, by_uid, collect, deny, edges, snapshot_of
 from botocore import xform_name
 from botocore.stub import Stubber
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
-from _data_helpers import ACCOUNT, REGION, aws, context, count_calls, deny, recorded, snapshot_of  # noqa: F401
+from _data_helpers import ACCOUNT, REGION, context, count_calls, deny, recorded, snapshot_of
 
 from scanner.collectors import metrics
 from scanner.collectors.base import Collected

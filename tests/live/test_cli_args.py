@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 
 from scanner.errors import InputError
 from scanner.live.cli_args import add_live_arguments, options_from_args, parse_duration

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import boto3
 import fake_network
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from moto.server import ThreadedMotoServer
 
 from scanner.live.options import LiveOptions

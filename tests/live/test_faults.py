@@ -9,7 +9,6 @@ import fake_rds
 import pytest
 from botocore.exceptions import ClientError
 from faults import error_response, inject
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from live_seed import seed_account
 from moto import mock_aws
 

@@ -6,7 +6,6 @@ import fake_metrics
 import fake_network
 import fake_rds
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from live_recorder import CallRecorder
 from live_seed import seed_account
 from moto import mock_aws

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from moto import mock_aws
 
 from scanner.live.readonly import ReadOnlyViolation, is_read_only

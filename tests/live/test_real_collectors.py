@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 from faults import inject
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from live_recorder import CallRecorder
 from live_seed_all import REGION, seed_services
 from moto import mock_aws

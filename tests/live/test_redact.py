@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 
 from scanner.live.redact import REDACTED, redact_resources, redact_tags
 from scanner.model import Resource

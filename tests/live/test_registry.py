@@ -5,7 +5,6 @@ from __future__ import annotations
 import types
 
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 
 from scanner.live.registry import context_operations, load_collectors, operations, resource_types
 

@@ -7,7 +7,6 @@ from typing import Any
 import boto3
 import pytest
 from faults import inject
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from moto import mock_aws
 
 from scanner.errors import InputError

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-from live_env import aws_environment  # noqa: F401  (autouse: isolated AWS environment)
 from moto import mock_aws
 
 from scanner.errors import InputError

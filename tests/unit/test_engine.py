@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from snapshot_factory import snapshot
 
 from scanner.errors import InputError
 from scanner.graph import build_graph

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from conftest import snapshot
+from snapshot_factory import snapshot
 
 from benchmarks.synthetic import synthetic_snapshot
 from scanner.graph import build_graph

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import snapshot
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from snapshot_factory import snapshot
 
 from scanner.graph import build_graph
 from scanner.policy.evaluate import Env, compile_condition

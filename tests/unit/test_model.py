@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import snapshot
+from snapshot_factory import snapshot
 
 from scanner.errors import InputError
 from scanner.model import load_snapshot, save_snapshot

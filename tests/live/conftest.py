@@ -1,4 +1,4 @@
-"""The isolated AWS environment of the live-scan tests (each test module imports the autouse fixture)."""
+"""The isolated AWS environment of every live-scan test (an autouse fixture)."""
 
 from __future__ import annotations
 
