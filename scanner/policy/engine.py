@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ..errors import InputError
 from ..graph import Graph
 from ..model import Finding, Severity, Status, finding_id
+from ..model.vocabulary import related_types
 from .config import Config, same_kind
 from .evaluate import Env, Evidence, Tri
 from .language import Quantified, Selector
@@ -128,8 +129,6 @@ def _read_types(loaded: LoadedPolicy) -> set[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, Selector) and node.related is not None:
-            from ..model.vocabulary import related_types
-
             types.update(node.types or related_types(set(loaded.policy.resource_types), node.related, node.direction))
         if isinstance(node, list):
             for item in node:

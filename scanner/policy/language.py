@@ -16,7 +16,7 @@ A value is a literal, ``{param: NAME}`` or ``{self: ATTR}`` (an attribute of the
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -44,7 +44,7 @@ class SelfRef(_Strict):
     self_: str = Field(alias="self")
 
 
-Value = Union[ParamRef, SelfRef, bool, int, float, str, list[Any], None]  # noqa: UP007 - JSON Schema order
+Value = ParamRef | SelfRef | bool | int | float | str | list[Any] | None
 
 
 class AttrTest(_Strict):
@@ -216,16 +216,14 @@ def _condition_tag(data: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[  # noqa: UP007
-        Annotated[AttrTest, Tag("attr")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[Quantified, Tag("quantified")],
-        Annotated[Count, Tag("count")],
-        Annotated[CountDistinct, Tag("count_distinct")],
-        Annotated[Range, Tag("range")],
-    ],
+    Annotated[AttrTest, Tag("attr")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Quantified, Tag("quantified")]
+    | Annotated[Count, Tag("count")]
+    | Annotated[CountDistinct, Tag("count_distinct")]
+    | Annotated[Range, Tag("range")],
     Discriminator(
         _condition_tag,
         custom_error_type="unknown_condition",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from scanner.collectors import ec2
 from scanner.collectors.base import CallContext, Collected
@@ -25,14 +23,9 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-def ec2_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A moto-backed EC2 client with fake credentials."""
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(key, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        yield boto3.client("ec2", region_name=REGION)
+def ec2_client(aws: None) -> Any:
+    """A moto-backed EC2 client (the ``aws`` fixture gives fake credentials and moto)."""
+    return boto3.client("ec2", region_name=REGION)
 
 
 def _deny(model: Any, **_: Any) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from scanner.collectors import ec2 as ec2_collector
 from scanner.collectors import elb
@@ -25,14 +23,9 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-def clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """Moto-backed ec2, elbv2 and elb clients with fake credentials."""
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(key, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        yield {name: boto3.client(name, region_name=REGION) for name in ("ec2", "elbv2", "elb")}
+def clients(aws: None) -> dict[str, Any]:
+    """Moto-backed ec2, elbv2 and elb clients (the ``aws`` fixture gives fake credentials and moto)."""
+    return {name: boto3.client(name, region_name=REGION) for name in ("ec2", "elbv2", "elb")}
 
 
 def _deny(model: Any, **_: Any) -> None:
