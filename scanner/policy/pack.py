@@ -61,10 +61,17 @@ class Pack:
 
 
 def builtin_policy_dir() -> Path:
-    """The directory of the bundled pack (``policies/`` in the source tree and in the wheel)."""
-    import policies
+    """The directory of the bundled pack.
 
-    return Path(policies.__file__).parent
+    The wheel ships ``policies/`` as package data of ``scanner`` (``scanner/policies``), found with
+    ``importlib.resources``; a source checkout keeps it at the top of the tree.
+    """
+    from importlib.resources import files
+
+    packaged = Path(str(files("scanner").joinpath("policies")))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "policies"
 
 
 def policy_files(path: Path) -> list[Path]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.report import Report, build_report
 from scanner.model import CoverageGap, Finding, Location, PolicyInfo, Severity, Source, Status, finding_id
+from scanner.reports.report import Report, build_report
 
 POLICIES: dict[str, tuple[str, str, Severity]] = {
     "rds-multi-az": ("RDS DB instances are Multi-AZ", "resilience", Severity.HIGH),

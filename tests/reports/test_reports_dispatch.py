@@ -12,8 +12,8 @@ import pytest
 from reports_factory import sample_report
 from rich.console import Console
 
-from reports import FORMATS, render
 from scanner.errors import InputError
+from scanner.reports import FORMATS, render
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +44,7 @@ def test_file_formats_import_neither_rich_nor_the_pipeline() -> None:
         "import sys\n"
         "sys.path.insert(0, 'tests/reports')\n"
         "from reports_factory import sample_report\n"
-        "from reports import render\n"
+        "from scanner.reports import render\n"
         "for fmt in ('json', 'sarif', 'junit', 'markdown', 'html'):\n"
         "    render(sample_report(), fmt)\n"
         "banned = [m for m in sys.modules if m.split('.')[0] in ('rich', 'boto3', 'botocore', 'networkx')\n"

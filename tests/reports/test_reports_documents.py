@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 from reports_factory import finding, sample_report
 
-from reports.html import render_html
-from reports.markdown import md_cell, render_markdown
 from scanner.model import Status
+from scanner.reports.html import render_html
+from scanner.reports.markdown import md_cell, render_markdown
 
 
 class _Tags(HTMLParser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from reports_factory import finding
 
-from reports.evidence import REDACTED, evidence_lines, format_item, is_secret_key, redact
+from scanner.reports.evidence import REDACTED, evidence_lines, format_item, is_secret_key, redact
 
 
 @pytest.mark.parametrize("key", ["password", "MasterUserPassword", "client_secret", "user_data", "UserData",

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 from reports_factory import finding, sample_report
 
-from reports.json_report import render_json
-from reports.report import Report
-from reports.schema import SCHEMA_PATH, report_json_schema, schema_text
+from scanner.reports.json_report import render_json
+from scanner.reports.report import Report
+from scanner.reports.schema import SCHEMA_PATH, report_json_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,7 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def test_checked_in_schema_matches_the_model() -> None:
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run: python -m reports.schema"
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run: python -m scanner.reports.schema"
     schema = report_json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["properties"]["schema"]["const"] == "haguard.report/1"
@@ -66,7 +66,7 @@ def test_json_redacts_secret_evidence() -> None:
 
 def test_schema_module_writes_the_file(tmp_path: Path) -> None:
     target = tmp_path / "schema.json"
-    result = subprocess.run([sys.executable, "-m", "reports.schema", str(target)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "scanner.reports.schema", str(target)], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert str(target) in result.stdout
     assert target.read_text(encoding="utf-8") == schema_text()

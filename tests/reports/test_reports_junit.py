@@ -7,8 +7,8 @@ from pathlib import Path
 from junitparser import Error, Failure, JUnitXml, Skipped
 from reports_factory import POLICIES, finding, sample_report
 
-from reports.junit import render_junit
 from scanner.model import Status
+from scanner.reports.junit import render_junit
 
 
 def _parse(text: str, tmp_path: Path) -> JUnitXml:

@@ -7,8 +7,8 @@ import random
 import pytest
 from reports_factory import POLICIES, finding, policy, sample_findings, sample_report, source
 
-from reports.report import REPORT_SCHEMA, build_report, is_failing, verdict
 from scanner.model import Severity, Status
+from scanner.reports.report import REPORT_SCHEMA, build_report, is_failing, verdict
 
 
 def test_findings_are_ordered_by_severity_policy_and_resource() -> None:

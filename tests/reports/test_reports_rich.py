@@ -7,9 +7,9 @@ import io
 from reports_factory import finding, sample_report
 from rich.console import Console
 
-from reports.report import Report
-from reports.rich_report import render_rich
 from scanner.model import Severity, Status
+from scanner.reports.report import Report
+from scanner.reports.rich_report import render_rich
 
 
 def _text(report: Report, **kwargs: bool) -> str:

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from reports_factory import finding, policy, sample_report
 
-from reports.sarif import artifact_uri, render_sarif
 from scanner.model import Location, Severity, Status
+from scanner.reports.sarif import artifact_uri, render_sarif
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 

@@ -63,6 +63,7 @@ def test_relation_catalogue_names_known_types() -> None:
 
 def test_core_modules_do_not_import_boto3() -> None:
     code = ("import sys, scanner.model, scanner.graph, scanner.policy, scanner.policy.cases, scanner.iac.detect, "
-            "reports, reports.json_report, reports.sarif, reports.junit, reports.markdown, reports.html; "
+            "scanner.reports, scanner.reports.json_report, scanner.reports.sarif, scanner.reports.junit, "
+            "scanner.reports.markdown, scanner.reports.html; "
             "sys.exit(1 if any(m.split('.')[0] in ('boto3', 'botocore') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,4 +1,5 @@
-"""JSON Schema of the JSON report. ``python -m reports.schema`` rewrites ``reports/report.schema.json``."""
+"""JSON Schema of the JSON report. ``python -m scanner.reports.schema`` rewrites ``reports/report.schema.json``
+(the published schema, kept at the top of the source tree)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from .report import Report
 
-SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "reports" / "report.schema.json"
 SCHEMA_ID = "urn:haguard:schema:report:1"
 
 

@@ -1,1 +1,0 @@
-"""The bundled haguard policy pack (YAML files, one per policy, grouped by theme)."""
