@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..model import normalise
+from .cfn_hooks import protocol, sg_rule
 from .cfn_intrinsics import ResourceRef, Unknown
-from .cfn_mapping import protocol, sg_rule
 from .cfn_reader import MISSING, BadValue, Mapped, Reader, UnknownValue, need
 
 FoldIn = Callable[[Reader, "str | None"], None]
@@ -109,10 +110,13 @@ def _nacl_item(reader: Reader) -> dict[str, Any]:
     for key in ("CidrBlock", "Ipv6CidrBlock"):
         if reader.get(key) is not MISSING:
             item["cidr"] = reader.text(reader.get(key))
-    if proto != "all":
-        for key, attr in (("PortRange.From", "from_port"), ("PortRange.To", "to_port")):
-            if reader.get(key) is not MISSING:
-                item[attr] = reader.integer(reader.get(key))
+    icmp = proto in normalise.ICMP_PROTOCOLS
+    bounds = [reader.get(key) for key in (("Icmp.Type", "Icmp.Code") if icmp else ("PortRange.From", "PortRange.To"))]
+    low, high = (None if value is MISSING else reader.integer(value) for value in bounds)
+    try:
+        item.update(normalise.rule_ports(proto, low, high))
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
     return item
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from ..errors import InputError
 from ..model import Location, Relation, Resource, Snapshot, Source
 from ..model.vocabulary import normalise_attributes, type_for_cfn
+from .cfn_engine import map_resource
 from .cfn_foldins import FOLD_INS
+from .cfn_hooks import AURORA_MULTI_AZ
 from .cfn_intrinsics import Resolver, Unknown
-from .cfn_mapping import AURORA_MULTI_AZ, map_resource
 from .cfn_reader import Context, Mapped, Reader
 from .cfn_yaml import LDict, node_line, parse_template, read_text
 

@@ -22,7 +22,8 @@ class Resource(BaseModel):
     ``attributes`` hold the normalised attributes of ``type`` (see ``scanner.model.vocabulary``)
     with AWS's defaults applied. ``unknown`` maps attribute names (or dotted paths) whose value the
     source could not know to the reason; ``unknown_relations`` does the same for relation kinds whose
-    edge set is incomplete (an unresolved list of subnet ids, say). An unknown value never passes.
+    edge set is incomplete (an unresolved list of subnet ids, say), and ``partial`` for list attributes
+    whose known items may not be all. An unknown value never passes.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -36,6 +37,10 @@ class Resource(BaseModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     unknown: dict[str, str] = Field(default_factory=dict)
     unknown_relations: dict[str, str] = Field(default_factory=dict)
+    partial: dict[str, str] = Field(
+        default_factory=dict,
+        description="List attributes whose items are known only in part (attribute -> why more may exist), e.g. "
+        "the rules of a security group declared outside a template that adds one rule to it.")
     suppressions: dict[str, str] = Field(
         default_factory=dict,
         description="Inline suppressions from the source (policy id -> reason), e.g. CloudFormation "

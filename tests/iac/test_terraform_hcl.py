@@ -92,9 +92,9 @@ def test_routes_and_associations(network: Snapshot) -> None:
 def test_security_group_rules_are_flattened_and_folded(network: Snapshot) -> None:
     app = resource(network, "aws_security_group.app")
     assert app.attributes["ingress"] == [
-        {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr": "0.0.0.0/0", "source_security_group": None,
-         "prefix_list": None, "description": None},
-        {"protocol": "all", "from_port": 0, "to_port": 65535, "cidr": None,
+        {"protocol": "tcp", "from_port": 443, "to_port": 443, "icmp_type": None, "icmp_code": None, "cidr": "0.0.0.0/0",
+         "source_security_group": None, "prefix_list": None, "description": None},
+        {"protocol": "all", "from_port": 0, "to_port": 65535, "icmp_type": None, "icmp_code": None, "cidr": None,
          "source_security_group": "aws_security_group.app", "prefix_list": None, "description": None},
     ]
     egress = resource(network, "aws_security_group.db").attributes["egress"]
