@@ -47,6 +47,9 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
                        help="exit 1 when a finding at or above this severity fails (default: low)")
     group.add_argument("--allow-unknown", action="store_true",
                        help="do not count unknown/error findings (incomplete data) as failures")
+    group.add_argument("--fail-on-unevaluated", type=csv, default=set(), metavar="TYPE,...",
+                       help="fail when resources of these source types (AWS::Lambda::Function, aws_lambda_function...) "
+                       "are present, which haguard does not model")
     group.add_argument("--show-passed", action="store_true", help="list passing findings in the rich report")
     group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
 
@@ -83,7 +86,10 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
     policies = [p.info() for p in pack.ordered()
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                          allow_unknown=args.allow_unknown, coverage=coverage)
+                          allow_unknown=args.allow_unknown, coverage=coverage,
+                          resources=sum(len(s.resources) for s in snapshots),
+                          unevaluated=[u for s in snapshots for u in s.unevaluated],
+                          fail_on_unevaluated=args.fail_on_unevaluated)
     write_report(args, report)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK

@@ -301,7 +301,9 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
                 if result is None:
                     selected, evidence = None, where_ev
             members.append(_Member(item, env, selected, evidence))
-        return members, None
+        resource = env.graph.resources.get(subject) if isinstance(subject, str) else None
+        partial = resource.partial.get(selector.items) if resource is not None else None
+        return members, (f"{selector.items} of {subject} known only in part: {partial}" if partial else None)
 
     return related if selector.related is not None else items
 

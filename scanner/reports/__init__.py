@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from scanner.errors import InputError
 
-from .report import Report, build_report, is_failing, verdict
+from .report import Report, build_report, is_failing, resource_counts, verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,4 +43,4 @@ def render(report: Report, fmt: str, *, console: Console | None = None) -> str |
     return renderer(report)
 
 
-__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "verdict"]
+__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "resource_counts", "verdict"]

@@ -7,7 +7,7 @@ from html import escape
 from scanner.model import Finding, Severity, Status
 
 from .evidence import evidence_lines
-from .report import Report, verdict
+from .report import Report, resource_counts, verdict
 
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
 _OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
@@ -47,7 +47,7 @@ def _header(report: Report) -> str:
         scope.append("regions " + ", ".join(src.regions))
     if src.files:
         scope.append("files " + ", ".join(src.files))
-    parts = [f"source {src.kind}", *scope, f"{report.summary.resources} resources",
+    parts = [f"source {src.kind}", *scope, resource_counts(report),
              f"{report.summary.policies} policies", f"fail on {report.fail_on.value}"]
     if src.taken_at:
         parts.append(f"taken at {src.taken_at}")
@@ -118,9 +118,18 @@ def _coverage(report: Report) -> str:
             + _table(["Account", "Region", "Operation", "Error", "Resource types"], rows))
 
 
+def _unevaluated(report: Report) -> str:
+    by_type = report.summary.unevaluated_by_type
+    if not by_type:
+        return ""
+    rows = [[escape(t), str(n)] for t, n in by_type.items()]
+    return f"<h2>Not evaluated ({report.summary.unevaluated})</h2>" + _table(["Source type", "Resources"], rows)
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page; every value from the report is escaped."""
-    body = _header(report) + _summary(report) + _findings(report) + _suppressed(report) + _coverage(report)
+    body = (_header(report) + _summary(report) + _findings(report) + _suppressed(report) + _coverage(report)
+            + _unevaluated(report))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -25,7 +25,9 @@ class ReplicationRule(Item):
     destination_bucket: str | None = attr(None, "`Destination.Bucket` (ARN, or the IaC bucket's uid).",
                                           cfn="Destination.Bucket", tf="destination.bucket", live="Destination.Bucket",
                                           ref=True)
-    destination_region: str | None = attr(None, "Region of the destination bucket (live: its location).")
+    destination_region: str | None = attr(
+        None, "Region of the destination bucket (live: its location).", live=Hook("destination_regions"),
+        why="IaC names the destination bucket, whose Region a bucket ARN does not carry (live only)")
     replication_time_enabled: bool = attr(
         False, "S3 Replication Time Control (`Destination.ReplicationTime.Status`, 15 minutes).",
         cfn="Destination.ReplicationTime.Status", tf="destination.replication_time.status",
