@@ -9,6 +9,7 @@ under the panels of their Region. Edges are cubic curves between the nearest sid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .topology import CATEGORY_ORDER, Node, Placement, RegionGroup, Topology, VpcPanel
@@ -26,6 +27,9 @@ ROW_GAP = 6
 BAND_COLUMNS_MIN = 3
 EM_RATIO = 0.62
 """Approximate width of a (bold) character per pixel of font size, to shorten long labels."""
+
+_SYMBOLIC_ZONE = re.compile(r"^\{region\}#az(\d+)$")
+"""An IaC zone chosen by position (``!Select [N, !GetAZs '']``), as ``scanner.iac.zones`` writes it."""
 
 TIER_LABELS = {"vpc": "VPC-wide", "public": "public", "private": "private", "isolated": "isolated",
                "unknown": "routing unknown"}
@@ -115,6 +119,14 @@ def shorten(text: str, width: float, font_size: float = 12) -> str:
     return text if len(text) <= fits else text[: fits - 1] + "…"
 
 
+def zone_label(zone: str | None) -> str:
+    """A column header: the zone, ``AZ 2 of the Region`` for a symbolic IaC zone, or ``AZ not known``."""
+    if not zone:
+        return "AZ not known"
+    match = _SYMBOLIC_ZONE.match(zone)
+    return f"AZ {match.group(1)} of the Region" if match else zone
+
+
 def _sort_key(placement: Placement) -> tuple[int, int, int, str]:
     first = min(placement.columns)
     span = max(placement.columns) - first
@@ -139,7 +151,7 @@ def _panel(diagram: Diagram, panel: VpcPanel, x0: float, y0: float) -> float:
     """Lay out one VPC panel at (x0, y0); return its height."""
     width = GUTTER + COLUMN * len(panel.zones)
     for index, zone in enumerate(panel.zones):
-        diagram.headers.append(Text(zone or "AZ not known", x0 + GUTTER + COLUMN * (index + 0.5), y0 + 40,
+        diagram.headers.append(Text(zone_label(zone), x0 + GUTTER + COLUMN * (index + 0.5), y0 + 40,
                                     zone=zone or ""))
     y = y0 + PANEL_HEADER
     for tier in panel.tiers:

@@ -297,6 +297,10 @@ class _Collector:
         groups = sorted(self.groups.values(), key=lambda g: (g.account or "", g.region or ""))
         for group in groups:
             group.band.sort(key=lambda n: (CATEGORY_ORDER.index(n.category), n.name))
+            names = Counter(p.name for p in group.panels)
+            for panel in group.panels:  # two VPCs of one name (two IaC files, say) are told apart by uid
+                if names[panel.name] > 1 and panel.uid:
+                    panel.name = f"{panel.name} ({panel.uid})"
         return groups
 
 

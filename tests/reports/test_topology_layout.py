@@ -207,3 +207,28 @@ def test_shorten_keeps_short_text_and_cuts_long_text_with_an_ellipsis() -> None:
     assert shorten("web", 100) == "web"
     cut = shorten("x" * 200, 100)
     assert cut.endswith("…") and len(cut) < 20
+
+
+def test_containers_are_compute_in_their_subnets_tier() -> None:
+    resources, relations = _three_tier()
+    resources += [{"uid": "svc", "type": "aws.ecs.service", "name": "api", "region": "eu-west-1",
+                   "attributes": {"desired_count": 4}},
+                  {"uid": "ng", "type": "aws.eks.nodegroup", "name": "workers", "region": "eu-west-1",
+                   "attributes": {"min_size": 3, "max_size": 9}}]
+    relations += [("svc", "in_subnet", "priv-a"), ("svc", "in_subnet", "priv-b"), ("ng", "in_subnet", "priv-c")]
+    topology = _topology(resources, relations)
+    placed = _placements(topology)
+    assert (placed["svc"].tier, placed["svc"].columns, placed["svc"].node.category) == ("private", (0, 1), "compute")
+    assert (placed["ng"].tier, placed["ng"].columns) == ("private", (2,))
+    assert placed["svc"].node.subtitle == "ECS service · 4 tasks" and placed["ng"].node.subtitle == "EKS nodes 3-9"
+
+
+def test_symbolic_iac_zones_and_same_named_vpcs_are_labelled_apart() -> None:
+    resources = [{"uid": "a.yaml#Vpc", "type": "aws.ec2.vpc", "name": "Vpc"},
+                 {"uid": "b.yaml#Vpc", "type": "aws.ec2.vpc", "name": "Vpc"},
+                 _subnet("a.yaml#S", "{region}#az2"), _subnet("b.yaml#S", "eu-west-1a")]
+    relations = [("a.yaml#S", "in_vpc", "a.yaml#Vpc"), ("b.yaml#S", "in_vpc", "b.yaml#Vpc")]
+    topology = _topology(resources, relations)
+    assert sorted(p.name for p in topology.groups[0].panels) == ["Vpc (a.yaml#Vpc)", "Vpc (b.yaml#Vpc)"]
+    headers = {h.zone: h.text for h in layout(topology).headers}
+    assert headers == {"{region}#az2": "AZ 2 of the Region", "eu-west-1a": "eu-west-1a"}
