@@ -196,3 +196,19 @@ def test_no_attribute_values_beyond_the_picture_facts_reach_the_page() -> None:
                     [("s", "in_vpc", "vpc"), ("i-1", "in_subnet", "s")])
     text = render_html(sample_report(), graphs=[build_graph(snap)])
     assert "EC2 m5.large" in text and secret not in text
+
+
+def test_trend_keeps_the_last_runs_and_handles_one_run_and_no_failure() -> None:
+    from scanner.reports.trend import MAX_RUNS, trend_chart
+
+    runs = [{"run_id": str(i), "timestamp": f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z", "failures": {"low": i}}
+            for i in range(MAX_RUNS + 5)]
+    chart = trend_chart(runs)
+    assert chart is not None and chart.omitted == 5 and chart.runs[0].run_id == "5"
+    (series,) = chart.series
+    assert all(chart.plot[1] <= p.y <= chart.plot[3] for p in series.points)
+    single = trend_chart([{"run_id": "only", "timestamp": "2026-01-01T00:00:00Z", "failures": {"high": 2}}])
+    assert single is not None and len(single.series[0].points) == 1
+    text = render_html(sample_report(), trend=[{"run_id": "only", "timestamp": "2026-01-01T00:00:00Z"}])
+    assert "no failures in these runs" in text and "<polyline" not in text
+    assert trend_chart([]) is None
