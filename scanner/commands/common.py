@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..graph import Graph
     from ..model import Finding, Snapshot, Source
     from ..policy import Config, Pack
 
@@ -79,10 +81,13 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
 
     findings: list[Finding] = []
     coverage = []
+    graphs = []  # kept for the HTML report's topology picture only
     for snapshot in snapshots:
         graph = build_graph(snapshot)
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
+        if args.format == "html":
+            graphs.append(graph)
     policies = [p.info() for p in pack.ordered()
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
@@ -90,13 +95,14 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
                           resources=sum(len(s.resources) for s in snapshots),
                           unevaluated=[u for s in snapshots for u in s.unevaluated],
                           fail_on_unevaluated=args.fail_on_unevaluated)
-    write_report(args, report)
+    write_report(args, report, graphs=graphs)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
-def write_report(args: argparse.Namespace, report: Any) -> None:
-    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout."""
+def write_report(args: argparse.Namespace, report: Any, *, graphs: Sequence[Graph] = ()) -> None:
+    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout; ``graphs`` feed the HTML
+    report's topology picture."""
     from ..reports import render
 
     if args.format == "rich":
@@ -115,7 +121,7 @@ def write_report(args: argparse.Namespace, report: Any) -> None:
             render_rich(report, Console(), show_passed=args.show_passed, verbose=args.verbose)
             return
     else:
-        text = render(report, args.format)
+        text = render(report, args.format, graphs=graphs)
         assert text is not None
     if args.output:
         from ..model import write_atomically
