@@ -77,7 +77,7 @@ def test_same_region_replica_is_an_az_mechanism() -> None:
 
 
 def test_replica_of_unknown_region_is_unknown() -> None:
-    facts, unknown = _facts([_db(region=None), _db("r", region=None, is_read_replica=True)],
+    _, unknown = _facts([_db(region=None), _db("r", region=None, is_read_replica=True)],
                             [("r", "replica_of", "store")])
     assert "Region of replica" in unknown["rpo_region_seconds"]
 
@@ -174,7 +174,7 @@ def test_s3_replication_time_control_and_observed_latency() -> None:
     assert "clients must switch" in unknown["rto_region_seconds"]
     observed, _ = _facts([_bucket(rule, replication_latency_max_seconds=40.0)])
     assert observed["rpo_region_seconds"] == 40.0
-    no_rtc, unknown = _facts([_bucket({**rule, "replication_time_enabled": False})])
+    _, unknown = _facts([_bucket({**rule, "replication_time_enabled": False})])
     assert "no replication-time guarantee" in unknown["rpo_region_seconds"]
     same_region, _ = _facts([_bucket({**rule, "destination_region": "us-east-1"})])
     assert same_region["recovery_region_mechanism"] == "none"
