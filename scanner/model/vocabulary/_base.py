@@ -61,3 +61,12 @@ RECOVERY: dict[str, str] = {
        for d in _DISRUPTIONS},
 }
 """Recovery estimates the graph derives for every data store."""
+
+CAPACITY: dict[str, str] = {
+    "min_capacity": "The capacity the service keeps at least: an ASG's or node group's `min_size`; an ECS service's "
+    "scalable-target `min_capacity`, else its `desired_count` (derived by the graph).",
+    "zone_count": "Distinct AZs the capacity is spread over (its subnets' zones).",
+    "capacity_after_az_loss": "`min_capacity` left when one of `zone_count` AZs is lost, spread evenly: "
+    "floor(min_capacity x (zones - 1) / zones); 0 in a single AZ (static stability, REL11-BP05).",
+}
+"""Capacity facts the graph derives for services that scale (``scanner/graph/capacity.py``)."""
