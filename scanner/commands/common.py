@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from ..model import Finding, Snapshot, Source
     from ..policy import Config, Pack
+    from ..reports import Report
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 FORMATS = ("rich", "json", "sarif", "junit", "markdown", "html")
@@ -67,8 +69,22 @@ def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]
 
 
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
-                        snapshots: list[Snapshot], source: Source) -> int:
-    """Evaluate ``pack`` over each snapshot, write the report, return the exit code."""
+                        snapshots: list[Snapshot], source: Source,
+                        on_report: Callable[[Report, int], None] | None = None) -> int:
+    """Evaluate ``pack`` over each snapshot, write the report, return the exit code.
+
+    ``on_report(report, exit_code)`` runs before the report is written (``scan --history`` records there).
+    """
+    report, code = evaluate_snapshots(args, pack, config, snapshots, source)
+    if on_report is not None:
+        on_report(report, code)
+    write_report(args, report)
+    return code
+
+
+def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | None,
+                       snapshots: list[Snapshot], source: Source) -> tuple[Report, int]:
+    """The report of ``pack`` over the snapshots and its exit code (0 or 1)."""
     from ..graph import build_graph
     from ..model import Severity
     from ..policy import evaluate
@@ -84,9 +100,8 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
                           allow_unknown=args.allow_unknown, coverage=coverage)
-    write_report(args, report)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
-    return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
+    return report, EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
 def write_report(args: argparse.Namespace, report: Any) -> None:
