@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
     group.add_argument("--format", choices=DRIFT_FORMATS, default="rich", help="report format (default: rich)")
     group.add_argument("--output", "-o", type=Path, help="write the report to FILE (atomically)")
     group.add_argument("--fail-on-new", choices=SEVERITIES, metavar="SEVERITY",
-                       help="exit 1 when a new failure at or above SEVERITY appears (critical, high, medium, low, info)")
+                       help="exit 1 when a new failure at or above SEVERITY appears (critical ... info)")
     group.add_argument("--fail-on-drift", action="store_true",
                        help="exit 1 when anything drifted (resources, relations, IaC attributes)")
     group.add_argument("--ignore", action="append", default=[], metavar="ATTR_GLOB",

@@ -92,7 +92,7 @@ def drift_sections(report: DriftReport, budget: Budget, heading: str = "###") ->
     out.append(folded("Not comparable", "| type | resource | why |\n|---|---|---|\n", rows, budget))
     rel = report.relations
     rows = [f"| {sign} | {code(x.src)} | {code(x.kind)} | {code(x.dst)} |"
-            for sign, items in (("+", rel.added), ("−", rel.removed)) for x in items]
+            for sign, items in (("+", rel.added), ("-", rel.removed)) for x in items]
     out.append(folded("Relation changes", "| | from | kind | to |\n|---|---|---|---|\n", rows, budget))
     return "".join(out)
 

@@ -15,6 +15,7 @@ from .model import AttributeChange, RelationDrift, RelationRef, ResourceChange, 
 from .sides import Facts
 from .values import IgnoreRules, diff_values
 
+
 def diff_resources(before: Snapshot, after: Snapshot, ignore: IgnoreRules | None = None,
                    facts_before: Facts | None = None, facts_after: Facts | None = None
                    ) -> tuple[ResourceDrift, RelationDrift]:
