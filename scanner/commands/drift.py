@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 def snapshot_drift(args: argparse.Namespace, before: str, after: str) -> DriftReport:
     """Load, evaluate and compare two sides."""
-    from ..drift import compare, load_side
+    from ..drift import compare, load_sides
     from .history import history_path
 
     evaluation = evaluation_from_args(args)
@@ -97,13 +97,15 @@ def snapshot_drift(args: argparse.Namespace, before: str, after: str) -> DriftRe
             stores.append(open_history(history_path(args)))
         return stores[0]
 
-    try:
-        old = load_side(before, evaluation, store)
-        new = load_side(after, evaluation, store)
-    finally:
-        for opened in stores:
-            opened.close()
-    return compare(old, new, ignore=args.ignore, allow_unknown=args.allow_unknown)
+    from ..model.snapshot import paused_gc
+
+    with paused_gc():  # a short-lived process holding two large graphs: collections would rescan them all
+        try:
+            old, new = load_sides(before, after, evaluation, store)
+        finally:
+            for opened in stores:
+                opened.close()
+        return compare(old, new, ignore=args.ignore, allow_unknown=args.allow_unknown)
 
 
 def exit_code(args: argparse.Namespace, report: DriftReport | IacDriftReport) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from ..model import Severity
 from .findings import diff_findings, is_failure, new_failures_at_or_above
 from .model import DRIFT_SCHEMA, DriftReport, DriftSummary, Side
-from .sides import EvaluatedSide, Evaluation, Facts, evaluate_snapshot, is_run_ref, load_side
+from .sides import EvaluatedSide, Evaluation, Facts, evaluate_snapshot, is_run_ref, load_side, load_sides
 from .snapshots import diff_resources
 from .values import IgnoreRules, diff_values
 
@@ -63,5 +63,6 @@ __all__ = [
     "is_failure",
     "is_run_ref",
     "load_side",
+    "load_sides",
     "new_failures_at_or_above",
 ]

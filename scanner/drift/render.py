@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from ..errors import InputError
 from .model import DriftReport
 from .render_markdown import DEFAULT_MAX_CHARS
@@ -13,7 +11,7 @@ def render_drift(report: DriftReport, fmt: str, *, show_still_failing: bool = Fa
                  max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The text of ``report`` in ``fmt`` (``rich`` gives plain text; the CLI colours it on a terminal)."""
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return report.model_dump_json(by_alias=True, indent=2) + "\n"
     if fmt == "markdown":
         from .render_markdown import render_markdown
 

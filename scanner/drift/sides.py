@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..history import HistoryStore, RunInfo
     from ..model import Finding, Snapshot
     from ..policy import Config, Pack
+    from .findings import Verdict
 
 RUN_WORDS = frozenset({"last", "latest", "previous"})
 
@@ -39,7 +40,7 @@ class EvaluatedSide:
 
     label: str
     snapshot: Snapshot
-    findings: list[Finding]
+    findings: list[Finding] | list[Verdict]
     derived: Facts = field(default_factory=Facts)
     run: RunInfo | None = None
 
@@ -78,6 +79,42 @@ def load_side(spec: str, evaluation: Evaluation, store: Callable[[], HistoryStor
     return EvaluatedSide(label=spec, snapshot=snapshot, findings=findings, derived=derived)
 
 
+def load_sides(before: str, after: str, evaluation: Evaluation, store: Callable[[], HistoryStore]
+               ) -> tuple[EvaluatedSide, EvaluatedSide]:
+    """Both sides. A large ``after`` file is evaluated in a forked child meanwhile (see ``parallel``) and,
+    when ``before`` is a file too, loaded relative to it (see ``incremental``)."""
+    from .parallel import ForkedEvaluation, worth_forking
+
+    if (is_run_ref(after) and not Path(after).exists()) or not worth_forking(Path(after)):
+        return load_side(before, evaluation, store), load_side(after, evaluation, store)
+    forked = ForkedEvaluation(Path(after), evaluation)  # before the parent opens any database
+    try:
+        raw_before = None
+        if is_run_ref(before) and not Path(before).exists():
+            old = _run_side(before, evaluation, store())
+        else:
+            from ..model import snapshot_from_json
+            from .incremental import read_snapshot_json
+
+            raw_before = read_snapshot_json(Path(before))
+            old_snapshot = snapshot_from_json(raw_before, before)
+            findings, facts = evaluate_snapshot(old_snapshot, evaluation)
+            old = EvaluatedSide(label=before, snapshot=old_snapshot, findings=findings, derived=facts)
+        new_findings, new_facts = forked.result()  # raises the child's InputError for a bad file
+    except BaseException:
+        forked.cancel()
+        raise
+    from .incremental import load_relative, read_snapshot_json
+
+    if raw_before is None:
+        from ..model import load_snapshot
+
+        snapshot = load_snapshot(after)
+    else:
+        snapshot = load_relative(read_snapshot_json(Path(after)), raw_before, old.snapshot, after)
+    return old, EvaluatedSide(label=after, snapshot=snapshot, findings=new_findings, derived=new_facts)
+
+
 def _run_side(spec: str, evaluation: Evaluation, store: HistoryStore) -> EvaluatedSide:
     from ..history import resolve_run
 
@@ -98,4 +135,4 @@ def _same_policies(info: RunInfo, evaluation: Evaluation) -> bool:
             and info.settings_hash == settings_hash(evaluation.config, evaluation.only, evaluation.skip))
 
 
-__all__ = ["EvaluatedSide", "Evaluation", "Facts", "evaluate_snapshot", "is_run_ref", "load_side"]
+__all__ = ["EvaluatedSide", "Evaluation", "Facts", "evaluate_snapshot", "is_run_ref", "load_side", "load_sides"]

@@ -121,8 +121,8 @@ def _relation_ref(relation: Relation) -> RelationRef:
 
 
 def _ref(resource: Resource) -> ResourceRef:
-    return ResourceRef(uid=resource.uid, type=resource.type, name=resource.name, account=resource.account,
-                       region=resource.region)
+    return ResourceRef.model_construct(uid=resource.uid, type=resource.type, name=resource.name,
+                                       account=resource.account, region=resource.region)
 
 
 def _unverifiable(resource: Resource, when: str, gap: CoverageGap) -> Unverifiable:
