@@ -71,7 +71,7 @@ def load_side(spec: str, evaluation: Evaluation, store: Callable[[], HistoryStor
     its snapshot is evaluated again, so both sides are always judged by the same policies.
     """
     if is_run_ref(spec) and not Path(spec).exists():
-        return _run_side(spec, evaluation, store())
+        return run_side(spec, evaluation, store())
     from ..model import load_snapshot
 
     snapshot = load_snapshot(spec)
@@ -91,7 +91,7 @@ def load_sides(before: str, after: str, evaluation: Evaluation, store: Callable[
     try:
         raw_before = None
         if is_run_ref(before) and not Path(before).exists():
-            old = _run_side(before, evaluation, store())
+            old = run_side(before, evaluation, store())
         else:
             from ..model import snapshot_from_json
             from .incremental import read_snapshot_json
@@ -115,7 +115,7 @@ def load_sides(before: str, after: str, evaluation: Evaluation, store: Callable[
     return old, EvaluatedSide(label=after, snapshot=snapshot, findings=new_findings, derived=new_facts)
 
 
-def _run_side(spec: str, evaluation: Evaluation, store: HistoryStore) -> EvaluatedSide:
+def run_side(spec: str, evaluation: Evaluation, store: HistoryStore) -> EvaluatedSide:
     from ..history import resolve_run
 
     info = resolve_run(store, spec)
@@ -135,4 +135,5 @@ def _same_policies(info: RunInfo, evaluation: Evaluation) -> bool:
             and info.settings_hash == settings_hash(evaluation.config, evaluation.only, evaluation.skip))
 
 
-__all__ = ["EvaluatedSide", "Evaluation", "Facts", "evaluate_snapshot", "is_run_ref", "load_side", "load_sides"]
+__all__ = ["EvaluatedSide", "Evaluation", "Facts", "evaluate_snapshot", "is_run_ref", "load_side", "load_sides",
+           "run_side"]
