@@ -13,7 +13,7 @@ from types import ModuleType
 COLLECTOR_PACKAGE = "scanner.collectors"
 COLLECTORS: tuple[str, ...] = (
     "ec2", "elb", "autoscaling", "rds", "elasticache", "dynamodb", "s3", "backup", "cloudwatch", "efs",
-    "containers",
+    "containers", "cloudformation",
 )
 GLOBAL_COLLECTORS: frozenset[str] = frozenset({"s3"})
 """Collectors whose API is global (S3 ListBuckets sees every Region): run once per account."""

@@ -70,3 +70,5 @@ def seed_services(region: str = REGION) -> None:
     rds = boto3.client("rds", region_name=region)
     rds.create_db_instance_read_replica(DBInstanceIdentifier="orders-replica",
                                         SourceDBInstanceIdentifier=f"orders-{region}")
+    boto3.client("cloudformation", region_name=region).create_stack(StackName="queues", TemplateBody=json.dumps(
+        {"Resources": {"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs"}}}}))

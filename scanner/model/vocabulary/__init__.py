@@ -13,13 +13,26 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import autoscaling, backup, compute, dynamodb, ec2, edge, elasticache, loadbalancing, monitoring, rds, s3
+from . import (
+    autoscaling,
+    backup,
+    cloudformation,
+    compute,
+    dynamodb,
+    ec2,
+    edge,
+    elasticache,
+    loadbalancing,
+    monitoring,
+    rds,
+    s3,
+)
 from ._base import Attributes, Item
 
 RESOURCE_TYPES: dict[str, type[Attributes]] = {
     model.type_name: model
     for module in (ec2, loadbalancing, autoscaling, rds, elasticache, dynamodb, s3, backup, monitoring,
-                   compute, edge)
+                   compute, edge, cloudformation)
     for model in module.MODELS
 }
 
