@@ -25,7 +25,8 @@ _GONE = frozenset({"DELETE_COMPLETE"})
 
 def fetch(ctx: CallContext) -> dict[str, Any]:
     """Live stacks, then each stack's resources."""
-    stacks = ctx.paginate(SERVICE, "DescribeStacks", "Stacks", unknown_types=OPERATIONS["cloudformation:DescribeStacks"])
+    stacks = ctx.paginate(SERVICE, "DescribeStacks", "Stacks",
+                          unknown_types=OPERATIONS["cloudformation:DescribeStacks"])
     live = [s for s in stacks or [] if s.get("StackStatus") not in _GONE]
 
     def resources(stack: dict[str, Any]) -> dict[str, Any]:
