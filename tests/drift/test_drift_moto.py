@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from drift_helpers import _env, haguard
 from e2e.seed import PRIMARY, Seeder
 from moto.server import ThreadedMotoServer
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _env(endpoint: str, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    (home / "credentials").write_text("[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
-    (home / "config").write_text(f"[default]\nregion = {PRIMARY}\n")
-    env.update(AWS_ENDPOINT_URL=endpoint, AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
-               AWS_CONFIG_FILE=str(home / "config"), PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(home / "data"))
-    return env
-
-
-def haguard(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=300)
 
 
 class Scans:

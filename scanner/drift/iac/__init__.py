@@ -35,6 +35,7 @@ def iac_drift_from_args(args: argparse.Namespace) -> IacDriftReport:
     from ...history import redacted
     from ...iac.detect import load_iac
 
+    stacks = _stacks(args.stack)
     states = [p for p in args.iac if is_state_file(p)]
     paths = [p for p in args.iac if p not in states]
     if not paths:
@@ -56,7 +57,7 @@ def iac_drift_from_args(args: argparse.Namespace) -> IacDriftReport:
 
         live = load_snapshot(args.snapshot)
         label = str(args.snapshot)
-    inputs = IacInputs(snapshots=snapshots, stacks=_stacks(args.stack), extra_states=[*args.tfstate, *states])
+    inputs = IacInputs(snapshots=snapshots, stacks=stacks, extra_states=[*args.tfstate, *states])
     return iac_drift(inputs, redacted(live), live_label=label, ignore=IgnoreRules(args.ignore))
 
 
