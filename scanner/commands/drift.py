@@ -94,7 +94,7 @@ def snapshot_drift(args: argparse.Namespace, before: str, after: str) -> DriftRe
         if not stores:
             from ..history import open_history
 
-            stores.append(open_history(history_path(args)))
+            stores.append(open_history(history_path(args), create=False))
         return stores[0]
 
     from ..model.snapshot import paused_gc

@@ -111,8 +111,7 @@ def _duration(text: str) -> timedelta:
 def run(args: argparse.Namespace) -> int:
     from ..history import open_history
 
-    path = history_path(args)
-    store = open_history(path)
+    store = open_history(history_path(args), create=False)
     try:
         if args.history_command == "list":
             return _list(store, args)

@@ -26,11 +26,12 @@ def default_history_path() -> Path:
     return root / "haguard" / DEFAULT_NAME
 
 
-def open_history(path: str | Path | None = None) -> HistoryStore:
-    """The history store at ``path`` (default: ``default_history_path()``), created when missing."""
+def open_history(path: str | Path | None = None, *, create: bool = True) -> HistoryStore:
+    """The history store at ``path`` (default: ``default_history_path()``); created when missing unless
+    ``create`` is false (commands that only read, which then fail naming the path)."""
     from .sqlite import SQLiteHistory
 
-    return SQLiteHistory(Path(path) if path else default_history_path())
+    return SQLiteHistory(Path(path) if path else default_history_path(), create=create)
 
 
 def resolve_run(store: HistoryStore, ref: str, scope_key: str | None = None) -> RunInfo:

@@ -41,9 +41,11 @@ _RUN_COLUMNS = ("id, recorded_at, started_at, scope_key, tool_version, pack_hash
 class SQLiteHistory:
     """A ``HistoryStore`` in one SQLite file (created, with its directory, when missing)."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        if not create and not self.path.exists():
+            raise InputError("no history database here (record runs with haguard scan --history)", self.location)
         self._check_file()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

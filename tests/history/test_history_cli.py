@@ -117,6 +117,14 @@ def test_damaged_pages_are_one_line_exit_2(tmp_path: Path, capsys: pytest.Captur
     _one_error_line(capsys, str(db))
 
 
+def test_reading_commands_do_not_create_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "none.db"
+    for command in (["history", "list"], ["history", "show", "last"], ["drift", "previous", "last"]):
+        assert main([*command, "--history", str(db)]) == 2
+        _one_error_line(capsys, str(db), "no history database")
+    assert not db.exists()
+
+
 def test_another_applications_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "other.db"
     sqlite3.connect(db).execute("CREATE TABLE notes (text)").connection.commit()
