@@ -23,3 +23,10 @@ def _env(endpoint: str, home: Path) -> dict[str, str]:
 def haguard(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=300)
+
+
+def reset_moto(endpoint: str) -> None:
+    """Clear every moto backend: servers in one process share state, and other modules seed their own."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from drift_helpers import _env, haguard
+from drift_helpers import _env, haguard, reset_moto
 from e2e.seed import PRIMARY, Seeder
 from moto.server import ThreadedMotoServer
 
@@ -43,6 +43,7 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scans]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    reset_moto(endpoint)
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=PRIMARY)
     Seeder(session, endpoint).primary()
     home = tmp_path_factory.mktemp("drift")
@@ -55,6 +56,7 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scans]:
                       "--save", str(result.after)], result.env)
     assert second.returncode == 1, second.stderr
     yield result
+    reset_moto(endpoint)
     server.stop()
 
 

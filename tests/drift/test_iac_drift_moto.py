@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from drift_helpers import _env, haguard
+from drift_helpers import _env, haguard, reset_moto
 from moto.server import ThreadedMotoServer
 
 REGION = "us-east-1"
@@ -105,6 +105,7 @@ def drifted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    reset_moto(endpoint)
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     home = tmp_path_factory.mktemp("iac")
     template = home / "stack.yaml"
@@ -135,6 +136,7 @@ def drifted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
                       "--fail-on-drift"], env)
     yield {"result": result, "report": json.loads(result.stdout or "{}"), "template": str(template), "env": env,
            "home": home, "tf": tf}
+    reset_moto(endpoint)
     server.stop()
 
 
