@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,9 +34,9 @@ def nightly_changes(snapshot: dict[str, Any], seed: int = 1) -> dict[str, Any]:
     rng = random.Random(seed)
     changed = json.loads(json.dumps(snapshot))
     resources = changed["resources"]
-    for resource in rng.sample(resources, int(len(resources) * CHANGED)):
-        attrs = resource["attributes"]
-        kind = resource["type"]
+    for item in rng.sample(resources, int(len(resources) * CHANGED)):
+        attrs = item["attributes"]
+        kind = item["type"]
         if kind == "aws.rds.db_instance":
             attrs["multi_az"] = not attrs.get("multi_az", False)
         elif kind == "aws.dynamodb.table":
@@ -55,11 +56,18 @@ def nightly_changes(snapshot: dict[str, Any], seed: int = 1) -> dict[str, Any]:
     return changed
 
 
+CPU_SECONDS: list[float] = []
+"""CPU time (user + system, parent and forked child) of each run, for loaded machines."""
+
+
 def _run(args: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True, text=True,
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if result.returncode not in (0, 1):
         raise SystemExit(f"haguard drift failed ({result.returncode}): {result.stderr}")
     return elapsed
@@ -79,14 +87,17 @@ def main() -> None:
             b.write_text(json.dumps(after))
             drift = [_run(["drift", str(a), str(b), "--format", "json", "--output", str(out)])
                      for _ in range(options.repeat)]
+            drift_cpu = statistics.median(CPU_SECONDS[-options.repeat:])
             summary = json.loads(out.read_text())["summary"]
             same = [_run(["drift", str(a), str(a), "--format", "json", "--output", str(out)])
                     for _ in range(options.repeat)]
             assert json.loads(out.read_text())["summary"]["drifted"] is False
             markdown = _run(["drift", str(a), str(b), "--format", "markdown", "--output", str(out)])
             print(f"{n} resources ({len(before['relations'])} relations): drift A B {statistics.median(drift):.2f} s "
-                  f"(runs: {', '.join(f'{t:.2f}' for t in drift)}); A A {statistics.median(same):.2f} s; "
+                  f"(runs: {', '.join(f'{t:.2f}' for t in drift)}; CPU {drift_cpu:.2f} s in two processes); "
+                  f"A A {statistics.median(same):.2f} s; "
                   f"markdown {markdown:.2f} s")
+            print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             print(f"  changed {summary['resources_changed']}, removed {summary['resources_removed']}, added "
                   f"{summary['resources_added']}, relations -{summary['relations_removed']}, new failures "
                   f"{summary['new_failures']}, resolved {summary['resolved']}, still failing "
