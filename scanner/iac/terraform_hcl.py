@@ -17,7 +17,9 @@ from typing import Any
 
 from ..errors import InputError, read_text
 from ..model import Location, Snapshot
-from .tf_mapping import Ref, TfResource, Unknown, build_snapshot, is_supported, map_resource
+from ..model.values import Reference as Ref
+from ..model.values import Unknown
+from .tf_mapping import TfResource, build_snapshot, is_supported, map_resource
 from .zones import symbolic_zone
 
 SOURCE_KIND = "terraform-hcl"

@@ -17,12 +17,12 @@ from typing import Any
 from ..errors import InputError, read_text
 from ..model import Location, Snapshot
 from .terraform_hcl import block_lines, find_declaration
+from ..model.values import Reference as Ref
+from ..model.values import Unknown
 from .tf_mapping import (
     AFTER_APPLY,
     COMPUTED_WITH_AWS_DEFAULT,
-    Ref,
     TfResource,
-    Unknown,
     build_snapshot,
     is_supported,
     map_resource,
