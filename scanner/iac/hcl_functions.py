@@ -19,8 +19,22 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model.values import Reference, Unknown
-from .hcl_eval import Env, EvalError, Lazy, Many, TfSet, equal, finalise, first_unknown, number, plain, to_bool
-from .hcl_eval import to_number, to_string, type_name
+from .hcl_eval import (
+    Env,
+    EvalError,
+    Lazy,
+    Many,
+    TfSet,
+    equal,
+    finalise,
+    first_unknown,
+    number,
+    plain,
+    to_bool,
+    to_number,
+    to_string,
+    type_name,
+)
 
 Function = Callable[..., Any]
 FUNCTIONS: dict[str, Function] = {}
@@ -377,7 +391,7 @@ def _setproduct(env: Env, *args: Any) -> Any:
     env.limits.collection(math.prod(len(x) for x in lists), "setproduct()")
     result: list[list[Any]] = [[]]
     for items in lists:
-        result = [prefix + [item] for prefix in result for item in items]
+        result = [[*prefix, item] for prefix in result for item in items]
     return result
 
 
@@ -427,7 +441,8 @@ def _string_function(name: str, arity: int, function: Callable[..., Any]) -> Non
 
 
 for _name, _arity_count, _function in (
-        ("upper", 1, str.upper), ("lower", 1, str.lower), ("title", 1, lambda t: re.sub(r"\b\w", lambda m: m.group(0).upper(), t)),
+        ("upper", 1, str.upper), ("lower", 1, str.lower),
+        ("title", 1, lambda t: re.sub(r"\b\w", lambda m: m.group(0).upper(), t)),
         ("trimspace", 1, str.strip), ("chomp", 1, lambda t: t.rstrip("\r\n")), ("strrev", 1, lambda t: t[::-1]),
         ("trimprefix", 2, lambda t, p: t.removeprefix(to_string(p))),
         ("trimsuffix", 2, lambda t, p: t.removesuffix(to_string(p))),
@@ -509,7 +524,7 @@ _VERB = re.compile(r"%(?:\[(\d+)\])?([-+# 0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])")
 
 def _format_value(verb: str, flags: str, width: str, precision: str | None, value: Any) -> str:
     value = finalise(value)
-    if verb == "v" and "#" in flags or verb == "q" and not isinstance(value, str):
+    if (verb == "v" and "#" in flags) or (verb == "q" and not isinstance(value, str)):
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
     if verb == "q":
         return json.dumps(value)
