@@ -41,6 +41,10 @@ class Lazy:
     def index(self, key: Any) -> Any:
         raise EvalError(f"{self.describe()} cannot be indexed")
 
+    def take(self, start: int, end: int) -> Any:
+        """Elements ``start`` to ``end`` (``slice()``), for lazies that know them."""
+        raise EvalError(f"{self.describe()} cannot be sliced")
+
     def describe(self) -> str:
         return "this object"
 
@@ -181,7 +185,7 @@ def to_number(value: Any) -> int | float:
         try:
             number = float(value)
         except ValueError:
-            raise EvalError(f"a number is required, not the string {value[:40]!r}") from None
+            raise EvalError("a number is required, not a string that is not one") from None
         if math.isfinite(number):
             return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
     raise EvalError(f"a number is required, not {type_name(value)}")

@@ -132,11 +132,13 @@ def _length(env: Env, *args: Any) -> Any:
 @_register("element", unknowns="shallow")
 def _element(env: Env, *args: Any) -> Any:
     _arity("element", args, 2)
-    items = _list(args[0], "element")
     index = plain(args[1])
     if isinstance(index, Unknown):
         return index
     position = _int(index, "element")
+    if isinstance(args[0], Lazy):
+        return args[0].index(position)
+    items = _list(args[0], "element")
     if not items:
         raise EvalError("element() of an empty list")
     if position < 0:
@@ -303,8 +305,10 @@ def _index(env: Env, *args: Any) -> Any:
 @_register("slice", unknowns="shallow")
 def _slice(env: Env, *args: Any) -> Any:
     _arity("slice", args, 3)
-    items = _list(args[0], "slice")
     start, end = _int(args[1], "slice"), _int(args[2], "slice")
+    if isinstance(args[0], Lazy):
+        return args[0].take(start, end)
+    items = _list(args[0], "slice")
     if not 0 <= start <= end <= len(items):
         raise EvalError(f"slice() indexes {start}..{end} are out of range for a list of {len(items)}")
     return items[start:end]

@@ -23,6 +23,10 @@ class HclSyntaxError(Exception):
     """Expression text haguard cannot parse (python-hcl2 accepted the file, so this is rare)."""
 
 
+class HclDepthError(HclSyntaxError):
+    """An expression nested deeper than ``MAX_DEPTH``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """Base of the syntax tree."""
@@ -239,7 +243,7 @@ class _Lexer:
 def _template_parts(text: str, start: int, depth: int, *, quoted: bool) -> tuple[int, Template]:
     """Read a template from ``start``: (position after it, the template). Quoted ones end at ``"``."""
     if depth > MAX_DEPTH:
-        raise HclSyntaxError(f"nesting deeper than {MAX_DEPTH} levels")
+        raise HclDepthError(f"an expression nested deeper than {MAX_DEPTH} levels (haguard's limit)")
     items: list[Any] = []
     literal: list[str] = []
     pos = start
@@ -408,7 +412,7 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise HclSyntaxError(f"nesting deeper than {MAX_DEPTH} levels")
+            raise HclDepthError(f"an expression nested deeper than {MAX_DEPTH} levels (haguard's limit)")
 
     # -- grammar ----------------------------------------------------------------------------------
 
@@ -610,10 +614,38 @@ class _Parser:
 def parse_expression(text: str, depth: int = 0) -> Node:
     """The syntax tree of one HCL expression; ``HclSyntaxError`` when it is not one."""
     if depth > MAX_DEPTH:
-        raise HclSyntaxError(f"nesting deeper than {MAX_DEPTH} levels")
+        raise HclDepthError(f"an expression nested deeper than {MAX_DEPTH} levels (haguard's limit)")
     return _Parser(text, depth).parse()
 
 
 def parse_template(text: str) -> Template:
     """A template given without quotes (a heredoc's body, a tfvars string)."""
     return _template_parts(text, 0, 0, quoted=False)[1]
+
+
+_NODES: dict[str, Node] = {}
+
+
+def node_of(raw: Any, depth: int = 0) -> Node:
+    """The syntax tree of a value as python-hcl2 gives it: ``${expr}``, a quoted template, a heredoc,
+    a bare name, a list or object of those, or a literal."""
+    if depth > MAX_DEPTH:
+        raise HclDepthError(f"an expression nested deeper than {MAX_DEPTH} levels (haguard's limit)")
+    if isinstance(raw, str):
+        node = _NODES.get(raw)
+        if node is None:
+            text = raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw
+            node = _NODES[raw] = parse_expression(text)
+        return node
+    if isinstance(raw, list):
+        return TupleExpr(tuple(node_of(item, depth + 1) for item in raw))
+    if isinstance(raw, dict):
+        return ObjectExpr(tuple((_key_node(key), node_of(value, depth + 1)) for key, value in raw.items()
+                                if not key.startswith("__")))
+    return Literal(raw)
+
+
+def _key_node(key: str) -> Node:
+    if _IDENT.fullmatch(key):
+        return Literal(key)
+    return node_of(key)

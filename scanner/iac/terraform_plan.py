@@ -16,9 +16,9 @@ from typing import Any
 
 from ..errors import InputError, read_text
 from ..model import Location, Snapshot
-from .terraform_hcl import block_lines, find_declaration
 from ..model.values import Reference as Ref
 from ..model.values import Unknown
+from .terraform_hcl import block_lines, find_declaration
 from .tf_mapping import (
     AFTER_APPLY,
     COMPUTED_WITH_AWS_DEFAULT,
