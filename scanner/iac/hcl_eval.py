@@ -185,7 +185,7 @@ def to_number(value: Any) -> int | float:
         try:
             number = float(value)
         except ValueError:
-            raise EvalError("a number is required, not a string that is not one") from None
+            raise EvalError("a number is required, not a non-numeric string") from None
         if math.isfinite(number):
             return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
     raise EvalError(f"a number is required, not {type_name(value)}")

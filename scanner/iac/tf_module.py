@@ -35,6 +35,7 @@ from .hcl_eval import (
     items_of,
     plain,
     to_number,
+    type_name,
 )
 from .hcl_functions import FUNCTIONS
 from .tf_config import Block, ModuleConfig, is_block_list, read_module
@@ -688,7 +689,7 @@ def _no_names(name: str) -> Any:
 
 
 def _kinds(values: list[Any]) -> str:
-    return ", ".join(sorted({type(v).__name__ for v in values}))
+    return " and ".join(sorted({f"{type_name(v)}s" for v in values}))
 
 
 def _snippet(raw: Any) -> str:
