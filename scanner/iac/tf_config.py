@@ -127,10 +127,39 @@ def parse_file(path: Path) -> dict[str, Any]:
     return _CACHE[key]
 
 
-def _parse_hcl(text: str, path: Path) -> dict[str, Any]:
+def _hcl2() -> Any:
+    """python-hcl2, with its number literals written as text inside expressions.
+
+    python-hcl2 8.1 serialises ``[for x in xs : 0]`` and ``{for k, v in m : k => 1}`` by adding an
+    int to the expression text, which raises ``TypeError``: valid files were refused. Inside an
+    expression every other literal is already text, so the number literals are made text too.
+    """
     import hcl2
+
+    try:
+        from hcl2.rules import literal_rules
+    except ImportError:  # another layout: nothing to mend
+        return hcl2
+    for rule in (getattr(literal_rules, "IntLitRule", None), getattr(literal_rules, "FloatLitRule", None)):
+        if rule is None or getattr(rule.serialize, "haguard_text_in_expressions", False):
+            continue
+        original = rule.serialize
+
+        def serialize(self: Any, options: Any = None, context: Any = None, _original: Any = original) -> Any:
+            args = [a for a in (options, context) if a is not None]
+            value = _original(self, *args)
+            inside = context is not None and getattr(context, "inside_dollar_string", False)
+            return str(value) if inside and isinstance(value, int | float) else value
+
+        serialize.haguard_text_in_expressions = True  # type: ignore[attr-defined]
+        rule.serialize = serialize
+    return hcl2
+
+
+def _parse_hcl(text: str, path: Path) -> dict[str, Any]:
     from lark.exceptions import UnexpectedInput
 
+    hcl2 = _hcl2()
     if not hasattr(hcl2, "SerializationOptions"):  # 7.x returns strings unquoted: literals look like expressions
         raise InputError("reading Terraform HCL needs python-hcl2 8 or newer", str(path))
     try:

@@ -452,3 +452,19 @@ def test_module_missing_an_argument_or_given_an_unknown_one(tmp_path: Path,
     write(tmp_path, {"main.tf": 'module "m" {\n  source = "./m"\n  needed = 1\n  typo = 2\n}\n'})
     code, _, err = run(capsys, str(tmp_path))
     assert code == 2 and "has no variable 'typo'" in err
+
+
+def test_for_expressions_with_literal_values_are_read(tmp_path: Path) -> None:
+    """python-hcl2 8.1 raised TypeError on these valid expressions; they are evaluated."""
+    from scanner.iac.terraform_hcl import load_terraform_hcl
+
+    write(tmp_path, {"main.tf": '''
+locals {
+  flags = { for name in ["a", "b"] : name => 1 }
+  ones  = [for name in ["a", "b"] : 2.5]
+}
+resource "aws_vpc" "v" {
+  tags = { a = local.flags["a"], n = length(local.ones), f = local.ones[0] }
+}
+'''})
+    assert load_terraform_hcl(tmp_path).resources[0].attributes["tags"] == {"a": "1", "n": "2", "f": "2.5"}
