@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     snapshots = load_iac(args.paths, kind=args.type, parameters=values, region=args.region,
                          ignore_unrecognised=args.ignore_unrecognised, terraform=terraform, warnings=warnings)
     for warning in warnings:
-        print(f"haguard: {warning}", file=sys.stderr)
+        if warning.kind != "unmodelled":  # those are listed, not warned about
+            print(f"haguard: {warning}", file=sys.stderr)
     files = sorted({f for s in snapshots for f in s.source.files})
     kinds = sorted({s.source.kind for s in snapshots})
     source = Source(kind="+".join(kinds) or "iac", files=files, regions=[args.region] if args.region else [])

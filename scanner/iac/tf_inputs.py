@@ -73,7 +73,7 @@ def root_inputs(directory: Path, var_files: Sequence[Path], overrides: dict[str,
     values: dict[str, InputValue] = {}
     for path in [*tfvars_files(directory), *var_files]:
         if not path.is_file():
-            raise InputError("no such variables file", str(path))
+            raise InputError("not a regular file" if path.exists() else "no such variables file", str(path))
         values.update(read_tfvars(path))
     values.update({k: InputValue(v, None, None, raw=False) for k, v in overrides.items()})
     return values

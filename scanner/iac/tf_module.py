@@ -53,8 +53,9 @@ MAX_CHAIN = 120
 class LoadWarning:
     """Something the load evaluated with unknowns or did not evaluate, at ``file``:``line``.
 
-    ``kind`` is ``warning`` or ``not-evaluated`` (a remote module: what a report's not-evaluated
-    list holds); ``subject`` is the address concerned.
+    ``kind`` is ``warning`` (printed), ``not-evaluated`` (a remote module: printed, and what a
+    report's not-evaluated list holds) or ``unmodelled`` (a resource type haguard does not model:
+    listed, not printed); ``subject`` is the address concerned.
     """
 
     message: str
@@ -99,7 +100,6 @@ class Loader:
         self.items: list[TfResource] = []
         self.files: list[Path] = []
         self.warnings: list[LoadWarning] = []
-        self.unmodelled: list[str] = []
         self.region: str | None = None
         self.instances = 0
         self.chain = 0
@@ -608,8 +608,9 @@ class ModuleInstance(Lazy):
             tf_type = block.labels[0]
             expansion = self.expansion(block, f"{self.prefix}{key}")
             if not is_supported(tf_type):
-                if expansion.instances and key not in self.loader.unmodelled:
-                    self.loader.unmodelled.append(f"{self.prefix}{key}")
+                if expansion.instances:
+                    self.loader.warn(f"{tf_type} is not modelled: {self.prefix}{key} is not evaluated", block.file,
+                                     block.line, kind="unmodelled", subject=f"{self.prefix}{key}")
                 continue
             for address, bindings in expansion.instances:
                 self._emit(block, address, bindings, expansion)

@@ -468,3 +468,15 @@ resource "aws_vpc" "v" {
 }
 '''})
     assert load_terraform_hcl(tmp_path).resources[0].attributes["tags"] == {"a": "1", "n": "2", "f": "2.5"}
+
+
+def test_unmodelled_resources_are_listed_not_dropped_silently(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from scanner.iac.terraform_hcl import LoadWarning, load_terraform_hcl
+
+    write(tmp_path, {"main.tf": 'resource "aws_iam_role" "r" {\n  count = 2\n  name = "r"\n}\n'})
+    warnings: list[LoadWarning] = []
+    load_terraform_hcl(tmp_path, warnings=warnings)
+    assert [(w.kind, w.subject, w.line) for w in warnings] == [("unmodelled", "aws_iam_role.r", 1)]
+    code, _, err = run(capsys, str(tmp_path))
+    assert (code, err) == (0, "")  # listed for the report, not a warning on stderr

@@ -180,12 +180,12 @@ def test_generated_configurations_load_or_fail_as_input_errors(values: list[str]
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=6),
               st.sampled_from(["aws_db_instance", "aws_subnet", "managed", "data", "aws_subnet.a", "module.m"])),
-    lambda children: st.one_of(st.lists(children, max_size=3),
+    lambda children: st.one_of(st.lists(children, min_size=1, max_size=3),
                                st.dictionaries(st.sampled_from(
                                    ["address", "type", "name", "mode", "values", "resources", "child_modules",
                                     "after", "after_unknown", "change", "expressions", "references",
                                     "constant_value", "module_calls", "module", "root_module", "multi_az",
-                                    "subnet_ids", "route", "ingress"]), children, max_size=4)),
+                                    "subnet_ids", "route", "ingress"]), children, min_size=1, max_size=4)),
     max_leaves=20)
 
 
