@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model.values import Reference, Unknown
-from .hcl_eval import (
+from .hcl_values import (
     Env,
     EvalError,
     Lazy,

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError, read_text
 from ..model.values import Reference, Unknown
 from . import hcl_syntax as s
-from .hcl_eval import EvalError, Lazy, TfSet, to_bool, to_number, to_string, type_name
+from .hcl_values import EvalError, Lazy, TfSet, to_bool, to_number, to_string, type_name
 from .tf_config import _check_depth, _find_line, _parse_hcl
 
 _PRIMITIVES = frozenset({"string", "number", "bool"})

@@ -21,10 +21,11 @@ from ..errors import InputError
 from ..model import Location
 from ..model.values import Reference, Unknown
 from . import hcl_syntax as s
-from .hcl_eval import (
+from .hcl_eval import Evaluator
+from .hcl_functions import FUNCTIONS
+from .hcl_values import (
     Env,
     EvalError,
-    Evaluator,
     Lazy,
     LimitError,
     Limits,
@@ -37,7 +38,6 @@ from .hcl_eval import (
     to_number,
     type_name,
 )
-from .hcl_functions import FUNCTIONS
 from .tf_config import Block, ModuleConfig, is_block_list, read_module
 from .tf_inputs import InputValue, cli_value, convert, type_of
 from .tf_mapping import TfResource, is_supported, map_resource

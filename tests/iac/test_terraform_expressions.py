@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from scanner.iac import hcl_syntax
-from scanner.iac.hcl_eval import Env, EvalError, Evaluator, LimitError, Limits, TfSet
+from scanner.iac.hcl_eval import Evaluator
 from scanner.iac.hcl_functions import FUNCTIONS
+from scanner.iac.hcl_values import Env, EvalError, LimitError, Limits, TfSet
 from scanner.model.values import Reference, Unknown
 
 NAMES: dict[str, Any] = {

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from scanner.errors import InputError
 from scanner.iac import hcl_syntax
-from scanner.iac.hcl_eval import Env, EvalError, Evaluator, Limits, finalise
+from scanner.iac.hcl_eval import Evaluator
 from scanner.iac.hcl_functions import FUNCTIONS
+from scanner.iac.hcl_values import Env, EvalError, Limits, finalise
 from scanner.iac.terraform_hcl import Options, load_terraform_hcl
 from scanner.iac.terraform_plan import load_terraform_plan
 from scanner.model import Snapshot
