@@ -12,230 +12,36 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Location
-from ..model.values import Reference, Unknown
+from ..model.values import Unknown
 from . import hcl_syntax as s
-from .hcl_eval import Evaluator
 from .hcl_functions import FUNCTIONS
 from .hcl_values import (
     Env,
     EvalError,
     Lazy,
     LimitError,
-    Limits,
     Many,
-    TfSet,
     finalise,
-    first_unknown,
     items_of,
     plain,
-    to_number,
-    type_name,
 )
-from .tf_config import Block, ModuleConfig, is_block_list, read_module
+from .tf_config import Block, ModuleConfig, is_block_list
+from .tf_expansion import Expansion, count_expansion, for_each_expansion, value_of
 from .tf_inputs import InputValue, cli_value, convert, type_of
+from .tf_loader import MAX_CHAIN, Loader, LoadWarning, Options
 from .tf_mapping import TfResource, is_supported, map_resource
-from .zones import symbolic_zone
+from .tf_objects import META, DataObject, Namespace, RemoteModule, ResourceObject
 
-META = frozenset({"count", "for_each", "lifecycle", "depends_on", "provider", "provisioner", "connection"})
 _CALL_META = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
 MAX_MODULE_DEPTH = 32
-MAX_CHAIN = 120
 
-
-@dataclass(frozen=True)
-class LoadWarning:
-    """Something the load evaluated with unknowns or did not evaluate, at ``file``:``line``.
-
-    ``kind`` is ``warning`` (printed), ``not-evaluated`` (a remote module: printed, and what a
-    report's not-evaluated list holds) or ``unmodelled`` (a resource type haguard does not model:
-    listed, not printed); ``subject`` is the address concerned.
-    """
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-    kind: str = "warning"
-    subject: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
-        return f"{where}warning: {self.message}"
-
-
-@dataclass
-class Options:
-    """What the caller decides about a Terraform load."""
-
-    variables: dict[str, str] = field(default_factory=dict)
-    var_files: tuple[Path, ...] = ()
-    max_instances: int = 10_000
-
-
-@dataclass
-class Expansion:
-    """The instances of a resource, data source or module call: (address, names bound in it)."""
-
-    mode: str  # single, count, each, unknown
-    instances: list[tuple[str, dict[str, Any]]]
-    reason: str | None = None
-    meta: str | None = None
-    keys: list[Any] = field(default_factory=list)
-
-
-class Loader:
-    """What one load shares: options, limits, parsed module directories and what it collects."""
-
-    def __init__(self, root: Path, options: Options) -> None:
-        self.root = root
-        self.options = options
-        self.limits = Limits(max_elements=max(100_000, options.max_instances * 10))
-        self.evaluator = Evaluator()
-        self.items: list[TfResource] = []
-        self.files: list[Path] = []
-        self.warnings: list[LoadWarning] = []
-        self.region: str | None = None
-        self.instances = 0
-        self.chain = 0
-        self._configs: dict[Path, ModuleConfig] = {}
-
-    def config(self, directory: Path) -> ModuleConfig:
-        if directory not in self._configs:
-            config = self._configs[directory] = read_module(directory)
-            self.files.extend(config.files)
-        return self._configs[directory]
-
-    def warn(self, message: str, file: Path | str | None, line: int | None, kind: str = "warning",
-             subject: str | None = None) -> None:
-        warning = LoadWarning(message, str(file) if file else None, line, kind, subject)
-        if warning not in self.warnings:
-            self.warnings.append(warning)
-
-    def spend(self, count: int, file: Path, line: int | None) -> None:
-        """Count ``count`` more instances against ``--max-instances``."""
-        self.instances += count
-        if self.instances > self.options.max_instances:
-            raise LimitError(f"the configuration expands to more than {self.options.max_instances} resource and "
-                             "module instances (haguard's limit; raise it with --max-instances N)", str(file), line)
-
-
-class Namespace(Lazy):
-    """``var``, ``local``, ``module``, ``data`` or a resource type: names looked up on access."""
-
-    def __init__(self, description: str, getter: Callable[[str], Any]) -> None:
-        self.description = description
-        self.getter = getter
-
-    def attr(self, name: str) -> Any:
-        return self.getter(name)
-
-    def describe(self) -> str:
-        return self.description
-
-
-class ZoneNames(Lazy):
-    """``data.aws_availability_zones.X.names``: symbolic zones by index (``{region}#az1``...)."""
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-
-    def index(self, key: Any) -> Any:
-        position = to_number(key)
-        if not isinstance(position, int) or position < 0:
-            raise EvalError(f"zone index {key} is not a whole number from 0")
-        return symbolic_zone(position)
-
-    def take(self, start: int, end: int) -> Any:
-        if not 0 <= start <= end:
-            raise EvalError(f"slice() indexes {start}..{end} are out of range")
-        return [symbolic_zone(i) for i in range(start, end)]
-
-    def describe(self) -> str:
-        return f"{self.address}.names (the Region's zones, known at plan time)"
-
-
-class ResourceObject(Lazy):
-    """One resource instance as other expressions see it: a reference, with its configured literals."""
-
-    def __init__(self, module: ModuleInstance, block: Block, address: str, bindings: dict[str, Any]) -> None:
-        self.module = module
-        self.block = block
-        self.address = address
-        self.bindings = bindings
-
-    def attr(self, name: str) -> Any:
-        if name in ("id", "arn") or name not in self.block.body or name in META:
-            return Reference((self.address,))
-        value = self.module.instance_attribute(self, name)
-        if first_unknown(value) is None and not _has_lazy(value):
-            return Reference((self.address,), finalise(value), True)
-        return Reference((self.address,))
-
-    def describe(self) -> str:
-        return self.address
-
-    def final(self) -> Any:
-        return Reference((self.address,))
-
-
-class DataObject(Lazy):
-    """A data source instance: its attributes are read at plan time, so they are references to it."""
-
-    def __init__(self, tf_type: str, address: str) -> None:
-        self.tf_type = tf_type
-        self.address = address
-
-    def attr(self, name: str) -> Any:
-        if self.tf_type == "aws_availability_zones" and name == "names":
-            return ZoneNames(self.address)
-        return Reference((self.address,))
-
-    def describe(self) -> str:
-        return self.address
-
-    def final(self) -> Any:
-        return Reference((self.address,))
-
-
-class RemoteModule(Lazy):
-    """A module call whose source is not a local directory: its outputs are unknown."""
-
-    def __init__(self, source: str) -> None:
-        self.reason = f"not evaluated: remote module {source}"
-
-    def attr(self, name: str) -> Any:
-        return Unknown(self.reason)
-
-    def index(self, key: Any) -> Any:
-        return self
-
-    def describe(self) -> str:
-        return self.reason
-
-    def final(self) -> Any:
-        return Unknown(self.reason)
-
-
-def _has_lazy(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, Lazy):
-        return True
-    if depth > s.MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return any(_has_lazy(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_lazy(v, depth + 1) for v in value)
-    return False
-
-
-def _key_address(base: str, key: Any) -> str:
-    return f"{base}[{key}]" if isinstance(key, int) else f"{base}[{json.dumps(key, ensure_ascii=False)}]"
+__all__ = ["LoadWarning", "Loader", "ModuleInstance", "Options"]
 
 
 class ModuleInstance(Lazy):
@@ -368,11 +174,7 @@ class ModuleInstance(Lazy):
             if unexpected:
                 raise InputError(f"module {self.prefix.rstrip('.')} has no variable {unexpected[0]!r} "
                                  "(Terraform rejects the argument)", str(required_from.file),
-                                 self.config_of_call_line(required_from, unexpected[0]))
-
-    @staticmethod
-    def config_of_call_line(call: Block, name: str) -> int | None:
-        return call.line
+                                 required_from.line)
 
     def set_root_inputs(self, inputs: dict[str, InputValue]) -> None:
         """Root variables from tfvars files and ``--var``; Terraform's errors are ``InputError``."""
@@ -402,121 +204,41 @@ class ModuleInstance(Lazy):
     # -- expansion -----------------------------------------------------------------------------------
 
     def expansion(self, block: Block, base: str, *, quiet: bool = False) -> Expansion:
-        """The instances ``count``/``for_each`` give ``block`` (memoised)."""
+        """The instances ``count``/``for_each`` give ``block`` (memoised); unknown ones warn unless ``quiet``."""
         if base in self._expansions:
             return self._expansions[base]
         body = block.body
         if "count" in body and "for_each" in body:
             raise InputError(f"{base} sets both count and for_each (Terraform rejects it)", str(block.file),
                              block.line)
-        if "count" in body:
-            result = self._count(block, base, quiet)
-        elif "for_each" in body:
-            result = self._for_each(block, base, quiet)
-        else:
+        meta = "count" if "count" in body else "for_each" if "for_each" in body else None
+        if meta is None:
             result = Expansion("single", [(base, {})])
-        if result.mode != "unknown":
-            self.loader.spend(len(result.instances), block.file, block.line)
+        else:
+            line = self.config.attribute_line(block, meta)
+            value = plain(self.evaluate(body[meta], self.env, block.file, line, f"{meta} of {base}"))
+            expand = count_expansion if meta == "count" else for_each_expansion
+            result = expand(value, base, (str(block.file), line), self.loader.options.max_instances)
+            if result.mode == "unknown" and not quiet:
+                self.loader.warn(f"{result.reason}; evaluated as one instance, with the values that depend on it "
+                                 "unknown", block.file, line, subject=base)
+        self.loader.spend(len(result.instances), block.file, block.line)
         self._expansions[base] = result
         return result
-
-    def _count(self, block: Block, base: str, quiet: bool) -> Expansion:
-        line = self.config.attribute_line(block, "count")
-        value = plain(self.evaluate(block.body["count"], self.env, block.file, line, f"count of {base}"))
-        if isinstance(value, Unknown | Lazy):
-            reason = value.reason if isinstance(value, Unknown) else value.describe()
-            return self._unknown(block, base, "count", reason, line, quiet)
-        if value is None:
-            raise InputError(f"count of {base} is null (Terraform rejects it)", str(block.file), line)
-        try:
-            number = to_number(value)
-        except EvalError as exc:
-            raise InputError(f"count of {base}: {exc} (Terraform rejects it)", str(block.file), line) from None
-        if isinstance(number, float) and not number.is_integer():
-            raise InputError(f"count of {base} is {number}, not a whole number (Terraform rejects it)",
-                             str(block.file), line)
-        number = int(number)
-        if number < 0:
-            raise InputError(f"count of {base} is {number}; Terraform rejects a negative count", str(block.file),
-                             line)
-        if number > self.loader.options.max_instances:
-            raise LimitError(f"count = {number} for {base} exceeds haguard's limit of "
-                             f"{self.loader.options.max_instances} instances (raise it with --max-instances N)",
-                             str(block.file), line)
-        return Expansion("count", [(f"{base}[{i}]", {"count": {"index": i}}) for i in range(number)],
-                         keys=list(range(number)))
-
-    def _for_each(self, block: Block, base: str, quiet: bool) -> Expansion:
-        line = self.config.attribute_line(block, "for_each")
-        value = plain(self.evaluate(block.body["for_each"], self.env, block.file, line, f"for_each of {base}"))
-        where = (str(block.file), line)
-        if isinstance(value, Unknown | Many):
-            reason = value.reason
-            return self._unknown(block, base, "for_each", reason, line, quiet)
-        if value is None:
-            raise InputError(f"for_each of {base} is null (Terraform rejects it)", *where)
-        if isinstance(value, TfSet):
-            unknown = first_unknown(value)
-            if unknown is not None:
-                return self._unknown(block, base, "for_each", unknown.reason, line, quiet)
-            if any(isinstance(v, Lazy) for v in value):
-                return self._unknown(block, base, "for_each", "a set of objects", line, quiet)
-            if not all(isinstance(v, str) for v in value):
-                raise InputError(f"for_each of {base} is a set of {_kinds(value)}; Terraform accepts a map or a set "
-                                 "of strings", *where)
-            pairs = [(k, k) for k in value]
-        elif isinstance(value, dict):
-            pairs = sorted(value.items())
-        elif isinstance(value, list):
-            raise InputError(f"for_each of {base} is a list; Terraform accepts a map or a set of strings "
-                             "(wrap it in toset())", *where)
-        elif isinstance(value, Lazy):
-            return self._unknown(block, base, "for_each", f"{value.describe()} is not a map", line, quiet)
-        else:
-            raise InputError(f"for_each of {base} is a {type(value).__name__}; Terraform accepts a map or a set "
-                             "of strings", *where)
-        if len(pairs) > self.loader.options.max_instances:
-            raise LimitError(f"for_each over {len(pairs)} elements for {base} exceeds haguard's limit of "
-                             f"{self.loader.options.max_instances} instances (raise it with --max-instances N)",
-                             *where)
-        return Expansion("each", [(_key_address(base, k), {"each": {"key": k, "value": v}}) for k, v in pairs],
-                         keys=[k for k, _ in pairs])
-
-    def _unknown(self, block: Block, base: str, meta: str, reason: str, line: int | None, quiet: bool
-                 ) -> Expansion:
-        why = f"{meta} of {base} is unknown: {reason}"
-        if not quiet:
-            self.loader.warn(f"{why}; evaluated as one instance, with the values that depend on it unknown",
-                             block.file, line, subject=base)
-        unknown = Unknown(why)
-        bindings = {"count": {"index": unknown}} if meta == "count" else {"each": {"key": unknown, "value": unknown}}
-        self.loader.spend(1, block.file, block.line)
-        return Expansion("unknown", [(base, bindings)], why, meta)
-
-    @staticmethod
-    def _value_of(expansion: Expansion, make: Callable[[str, dict[str, Any]], Any]) -> Any:
-        objects = [make(address, bindings) for address, bindings in expansion.instances]
-        if expansion.mode == "single":
-            return objects[0]
-        if expansion.mode == "count":
-            return objects
-        if expansion.mode == "each":
-            return dict(zip(expansion.keys, objects, strict=True))
-        return Many(objects[0], expansion.reason or "unknown")
 
     def resource_value(self, tf_type: str, name: str) -> Any:
         block = self.config.resources.get(f"{tf_type}.{name}")
         if block is None:
             raise EvalError(f"resource {tf_type}.{name} is not declared in this module")
         expansion = self.expansion(block, f"{self.prefix}{tf_type}.{name}")
-        return self._value_of(expansion, lambda address, bindings: ResourceObject(self, block, address, bindings))
+        return value_of(expansion, lambda address, bindings: ResourceObject(self, block, address, bindings))
 
     def data_value(self, tf_type: str, name: str) -> Any:
         block = self.config.data.get(f"{tf_type}.{name}")
         if block is None:
             raise EvalError(f"data source {tf_type}.{name} is not declared in this module")
         expansion = self.expansion(block, f"{self.prefix}data.{tf_type}.{name}", quiet=True)
-        return self._value_of(expansion, lambda address, _: DataObject(tf_type, address))
+        return value_of(expansion, lambda address, _: DataObject(tf_type, address))
 
     def instance_attribute(self, obj: ResourceObject, name: str) -> Any:
         """The configured value of another resource instance's attribute (memoised, cycles unknown)."""
@@ -579,7 +301,7 @@ class ModuleInstance(Lazy):
             child.set_variables(inputs, block)
             return child
 
-        value = self._value_of(expansion, make)
+        value = value_of(expansion, make)
         self._calls[name] = value
         return value
 
@@ -687,10 +409,6 @@ class ModuleInstance(Lazy):
 
 def _no_names(name: str) -> Any:
     raise EvalError(f"{name} cannot be referred to here (only literal values are allowed)")
-
-
-def _kinds(values: list[Any]) -> str:
-    return " and ".join(sorted({f"{type_name(v)}s" for v in values}))
 
 
 def _snippet(raw: Any) -> str:
