@@ -197,7 +197,7 @@ def _numeric(name: str, counts: tuple[int, int | None], function: Callable[..., 
             raise EvalError(f"{name}() needs arguments")
         try:
             return number(function(*[to_number(a) for a in args]))
-        except (ValueError, OverflowError, ZeroDivisionError) as exc:
+        except (ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
             raise EvalError(f"{name}(): {exc}") from None
 
     register(name)(call)
@@ -205,7 +205,8 @@ def _numeric(name: str, counts: tuple[int, int | None], function: Callable[..., 
 
 for _name, _arity_range, _function in (
         ("abs", (1, 1), abs), ("ceil", (1, 1), math.ceil), ("floor", (1, 1), math.floor),
-        ("signum", (1, 1), lambda n: (n > 0) - (n < 0)), ("max", (1, None), max), ("min", (1, None), min),
+        ("signum", (1, 1), lambda n: (n > 0) - (n < 0)), ("max", (1, None), lambda *n: max(n)),
+        ("min", (1, None), lambda *n: min(n)),
         ("log", (2, 2), math.log),
         ("pow", (2, 2), lambda a, b: math.pow(a, b))):
     _numeric(_name, _arity_range, _function)

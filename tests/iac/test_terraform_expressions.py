@@ -99,6 +99,8 @@ def test_operators_templates_and_traversals(text: str, expected: Any) -> None:
     ('jsonencode({b = [1, true], a = null})', '{"a":null,"b":[1,true]}'),
     ('jsondecode("{\\"a\\": [1]}")', {"a": [1]}),
     ("max(3, 9, 1) + min(4, 2)", 11),
+    ("max(5) + min(-1)", 4),
+    ("pow(2, 10) + abs(-3) + ceil(1.2) + floor(1.8) + signum(-4)", 1029),
     ('tonumber("12") + 1', 13),
     ('tostring(12)', "12"),
     ('one([])', None),
