@@ -82,7 +82,7 @@ class Limits:
         self.steps += 1
         if self.steps > self.max_steps:
             raise LimitError(f"evaluating the Terraform expressions took more than {self.max_steps} steps "
-                             "(haguard's limit, against runaway expressions)")
+                             "(haguard's limit against runaway expressions; it grows with --max-instances)")
 
     def collection(self, size: int, what: str) -> None:
         if size > self.max_elements:

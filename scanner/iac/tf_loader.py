@@ -49,7 +49,8 @@ class Loader:
     def __init__(self, root: Path, options: Options) -> None:
         self.root = root
         self.options = options
-        self.limits = Limits(max_elements=max(100_000, options.max_instances * 10))
+        self.limits = Limits(max_elements=max(100_000, options.max_instances * 10),
+                             max_steps=max(5_000_000, options.max_instances * 2_000))
         self.evaluator = Evaluator()
         self.items: list[TfResource] = []
         self.files: list[Path] = []

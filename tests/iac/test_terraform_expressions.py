@@ -10,7 +10,7 @@ import pytest
 from scanner.iac import hcl_syntax
 from scanner.iac.hcl_eval import Evaluator
 from scanner.iac.hcl_functions import FUNCTIONS
-from scanner.iac.hcl_values import Env, EvalError, LimitError, Limits, TfSet
+from scanner.iac.hcl_values import Env, EvalError, LimitError, Limits, TfSet, finalise
 from scanner.model.values import Reference, Unknown
 
 NAMES: dict[str, Any] = {
@@ -194,3 +194,22 @@ def test_deep_nesting_is_a_depth_error_not_a_recursion_error(text: str) -> None:
 def test_malformed_expressions_are_syntax_errors(text: str) -> None:
     with pytest.raises(hcl_syntax.HclSyntaxError):
         hcl_syntax.parse_expression(text)
+
+
+SAMPLES: list[Any] = [None, True, 0, -1, 2.5, 10**30, "", "a", "10.0.0.0/8", [], [1], ["a", None], {}, {"a": 1},
+                      [[1]], TfSet(["x"]), Unknown("u"), Reference(("aws_vpc.v",))]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_over_odd_arguments_returns_or_raises_an_evaluation_error(name: str) -> None:
+    import itertools
+    import json
+
+    env = Env(lambda n: None, Limits(max_elements=1000, max_string=10_000), {}, FUNCTIONS)
+    for count in range(3):
+        for args in itertools.product(SAMPLES, repeat=count):
+            try:
+                result = FUNCTIONS[name](env, *args)
+            except (EvalError, LimitError):
+                continue
+            json.dumps(finalise(result), default=repr)  # a value tree the mapping can read
