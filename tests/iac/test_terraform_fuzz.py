@@ -78,7 +78,7 @@ def _root(name: str) -> Any:
     raise EvalError(f"{name} is not declared")
 
 
-@settings(max_examples=EXAMPLES or 300, **SETTINGS)  # type: ignore[arg-type]
+@settings(max_examples=EXAMPLES or 200, **SETTINGS)  # type: ignore[arg-type]
 @given(text=expressions)
 def test_expressions_evaluate_or_raise_only_their_own_errors(text: str) -> None:
     try:
@@ -157,7 +157,7 @@ output "out" {
     return {"main.tf": main, "m/main.tf": child}
 
 
-@settings(max_examples=EXAMPLES or 60, **SETTINGS)  # type: ignore[arg-type]
+@settings(max_examples=EXAMPLES or 40, **SETTINGS)  # type: ignore[arg-type]
 @given(values=st.lists(expressions, min_size=1, max_size=5),
        meta=st.one_of(st.just(""), expressions.map(lambda e: f"count = {e}"),
                       expressions.map(lambda e: f"for_each = {e}")),
@@ -190,7 +190,7 @@ json_values = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=EXAMPLES or 120, **SETTINGS)  # type: ignore[arg-type]
+@settings(max_examples=EXAMPLES or 80, **SETTINGS)  # type: ignore[arg-type]
 @given(planned=json_values, changes=json_values, configuration=json_values,
        resources=st.lists(st.fixed_dictionaries({
            "address": st.sampled_from(["aws_db_instance.d", "aws_subnet.a[0]", "module.m.aws_vpc.v"]),
