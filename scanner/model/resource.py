@@ -36,6 +36,11 @@ class Resource(BaseModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     unknown: dict[str, str] = Field(default_factory=dict)
     unknown_relations: dict[str, str] = Field(default_factory=dict)
+    presumed: str | None = Field(
+        None, description="Set when the resource is evaluated on an assumption the source could not check, e.g. "
+        "'evaluated as if created: condition IsProd unknown: ...' for a CloudFormation resource whose Condition "
+        "is unknown. Its findings carry it.",
+    )
     suppressions: dict[str, str] = Field(
         default_factory=dict,
         description="Inline suppressions from the source (policy id -> reason), e.g. CloudFormation "
