@@ -82,6 +82,8 @@ def _resource_cell(finding: Finding) -> str:
 
 def _message_cell(finding: Finding) -> str:
     cell = escape(finding.message)
+    if finding.presumed:
+        cell += f'<div class="muted">Presumed: {escape(finding.presumed)}</div>'
     lines = evidence_lines(finding, limit=200)
     if lines:
         cell += '<ul class="ev">' + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
