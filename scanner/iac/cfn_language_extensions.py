@@ -49,6 +49,7 @@ class ForEachExpander:
         self.unexpanded: list[Unexpanded] = []
         self._nodes = 0
         self._budget = FOREACH_NODES.value()
+        self._current: tuple[str, int | None] = ("Fn::ForEach", None)
 
     def section(self, mapping: LDict, section: str) -> LDict:
         """``mapping`` (Resources or Conditions) with its top-level loops expanded."""
@@ -92,6 +93,7 @@ class ForEachExpander:
         identifier, collection, fragment = spec
         if not isinstance(identifier, str) or not identifier:
             raise InputError(f"{name}: the identifier must be a name", self.file, line)
+        self._current = (name, line)
         items = self.resolve(collection, node_line(collection) or line)
         unknown = opaque(items, f"{name} collection")
         if unknown:
@@ -104,14 +106,15 @@ class ForEachExpander:
             if isinstance(item, (dict, list, UnknownTag)) or opaque(item, name):
                 raise InputError(f"{name}: collection items must be strings", self.file, line)
             copy = self._substitute(fragment, identifier, scalar_text(item))
+            self._current = (name, line)
             result.extend(self._mapping(copy, section, owner).items())
         return result
 
     def _substitute(self, value: Any, identifier: str, item: str) -> Any:
         self._nodes += 1
         if self._nodes > self._budget:
-            raise FOREACH_NODES.error(f"Fn::ForEach expands past {self._budget:,} nodes", self.file,
-                                      node_line(value))
+            loop, line = self._current
+            raise FOREACH_NODES.error(f"{loop} keeps expanding", self.file, line)
         if isinstance(value, str):
             return _replace(value, identifier, item)
         if isinstance(value, dict):

@@ -68,9 +68,9 @@ def opaque(value: Any, where: str) -> Unknown | None:
     if isinstance(value, UnknownTag):
         return tag_unknown(value)
     if isinstance(value, ResourceRef):
-        return Unknown(f"{where} of {value.show()}, known only after deployment")
+        return Unknown(f"{where}: {value.show()} is known only after deployment")
     if isinstance(value, AzList):
-        return Unknown(f"{where} of {AZ_LIST_UNKNOWN}")
+        return Unknown(f"{where}: {AZ_LIST_UNKNOWN}")
     return None
 
 
