@@ -62,6 +62,8 @@ def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: 
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
+        if not path.is_dir() and not path.is_file():
+            raise InputError("not a regular file or directory (a FIFO or device would block)", str(path))
         if kind == "terraform":
             directory = path if path.is_dir() else path.parent
             if directory not in tf_dirs:
