@@ -34,7 +34,8 @@ def _exit_2(argv: list[str], capsys: pytest.CaptureFixture[str], *expected: str)
 
 
 @pytest.mark.parametrize("where", ["template", "config", "policy"])
-def test_yaml_alias_bombs_are_refused_everywhere(tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_yaml_alias_bombs_are_refused_everywhere(tmp_path: Path, where: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     template = tmp_path / "t.yaml"
     template.write_text(BUCKET + "Metadata:\n  " + _bomb().replace("\n", "\n  ") if where == "template" else BUCKET)
     argv = ["iac", str(template)]
