@@ -243,8 +243,12 @@ def read_text(path: Path, file: str) -> str:
 
 
 def parse_template(text: str, file: str, unknown_tags: list[UnknownTag] | None = None) -> Any:
-    """Parse template text: JSON when it starts with ``{``, otherwise YAML (whose unknown tags are
-    appended to ``unknown_tags``)."""
+    """Parse template text: JSON when it starts with ``{`` (a ``.yaml`` file that is not JSON is read as
+    flow-style YAML), otherwise YAML (whose unknown tags are appended to ``unknown_tags``)."""
     if text.lstrip().startswith("{"):
-        return _load_json(text, file)
+        try:
+            return _load_json(text, file)
+        except InputError:
+            if file.lower().endswith(".json"):
+                raise
     return _load_yaml(text, file, unknown_tags)
