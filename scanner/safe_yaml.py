@@ -101,10 +101,9 @@ def yaml_error(exc: yaml.YAMLError, file: str) -> InputError:
     return InputError(f"YAML error: {exc}", file)
 
 
-def too_deep(file: str) -> InputError:
-    """The error for a ``RecursionError`` (nesting past what Python's stack holds)."""
-    return NESTING.error("document nested too deeply for Python's stack", file,
-                         why="lower the limit or simplify the document")
+def too_deep(file: str, kind: str = "document") -> InputError:
+    """The error for a ``RecursionError``: nesting past Python's stack, so past the nesting limit too."""
+    return NESTING.error(f"{kind} nested more than {NESTING.value():,} levels deep", file)
 
 
 def compose(text: str, file: str, loader: type[BoundedLoader] = BoundedLoader) -> Node | None:

@@ -9,6 +9,7 @@ syntax error is reported instead of the file being skipped.
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import re
@@ -24,6 +25,8 @@ _RESOURCE_TYPE = re.compile(r"^(AWS|Custom)::")
 _LOOSE_RESOURCES = re.compile(r"""["']?\bResources["']?\s*:""")
 _LOOSE_TYPE = re.compile(r"""["']?\bType["']?\s*:\s*["']?(AWS|Custom)::""")
 _LOOSE_VERSION = re.compile(r"""["']?\bAWSTemplateFormatVersion["']?\s*:""")
+_BLOCK_RESOURCES = re.compile(r"""^["']?Resources["']?[ \t]*:[ \t]*(#.*)?$""", re.MULTILINE)
+_BLOCK_VERSION = re.compile(r"""^["']?AWSTemplateFormatVersion["']?[ \t]*:""", re.MULTILINE)
 
 
 def looks_like_cloudformation(path: str | Path) -> bool:
@@ -43,13 +46,25 @@ def looks_like_cloudformation(path: str | Path) -> bool:
     if not _mentions(data):
         return False
     text = data.decode("utf-8-sig", errors="replace")
-    from .cfn_yaml import parse_template
-
+    if _BLOCK_VERSION.search(text) or (_BLOCK_RESOURCES.search(text) and _LOOSE_TYPE.search(text)):
+        return True  # block-style YAML: a top-level key starts a line, no need to parse it
     try:
-        template = parse_template(text, str(path), [])
-    except InputError:
+        template = _parse(text, str(path))
+    except (InputError, ValueError, RecursionError):
         return bool(_LOOSE_VERSION.search(text) or (_LOOSE_RESOURCES.search(text) and _LOOSE_TYPE.search(text)))
     return is_template(template)
+
+
+def _parse(text: str, file: str) -> Any:
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)  # the fast path; the loader checks duplicate keys
+        except ValueError:
+            if file.lower().endswith(".json"):
+                raise
+    from .cfn_yaml import parse_template
+
+    return parse_template(text, file, [])
 
 
 def is_template(template: Any) -> bool:

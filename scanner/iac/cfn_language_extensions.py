@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import FOREACH_NODES
+from ..input_limits import FOREACH_NODES, TEMPLATE_RESOURCES
 from .cfn_values import opaque, scalar_text
 from .cfn_yaml import LDict, LList, UnknownTag, node_line
 
@@ -50,6 +50,8 @@ class ForEachExpander:
         self._nodes = 0
         self._budget = FOREACH_NODES.value()
         self._current: tuple[str, int | None] = ("Fn::ForEach", None)
+        self._resources = 0
+        self._max_resources = TEMPLATE_RESOURCES.value()
 
     def section(self, mapping: LDict, section: str) -> LDict:
         """``mapping`` (Resources or Conditions) with its top-level loops expanded."""
@@ -73,6 +75,8 @@ class ForEachExpander:
         lines = getattr(mapping, "key_lines", {})
         for key, value in mapping.items():
             if not (isinstance(key, str) and key.startswith(FOREACH)):
+                if section == "Resources" and owner is None:
+                    self._count_resource()
                 out[key] = value
                 if key in lines:
                     out.key_lines[key] = lines[key]
@@ -109,6 +113,14 @@ class ForEachExpander:
             self._current = (name, line)
             result.extend(self._mapping(copy, section, owner).items())
         return result
+
+    def _count_resource(self) -> None:
+        """Count a resource of the expanded template: stop a loop as soon as it makes too many."""
+        self._resources += 1
+        if self._resources > self._max_resources:
+            loop, line = self._current
+            raise TEMPLATE_RESOURCES.error(f"{loop} makes the template more than {self._max_resources:,} resources",
+                                           self.file, line, "AWS itself refuses more than 500")
 
     def _substitute(self, value: Any, identifier: str, item: str) -> Any:
         self._nodes += 1

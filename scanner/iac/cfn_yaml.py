@@ -158,7 +158,7 @@ def _load_yaml(text: str, file: str, tags: list[UnknownTag] | None) -> Any:
     except yaml.YAMLError as exc:
         raise yaml_error(exc, file) from None
     except RecursionError:
-        raise too_deep(file) from None
+        raise too_deep(file, "YAML") from None
     finally:
         loader.dispose()
     if tags is not None:
@@ -215,7 +215,7 @@ def _load_json(text: str, file: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file, exc.lineno) from None
     except RecursionError:
-        raise too_deep(file) from None
+        raise too_deep(file, "JSON") from None
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file) from None
     depth = _json_depth(data)

@@ -33,7 +33,8 @@ TEMPLATES: dict[str, bytes] = {
                      b"      Engine: postgres\r\n      DBInstanceClass: db.m6g.large\r\n      MultiAZ: false\r\n",
     "indented.json": b"   \n\t" + json.dumps(_template(), separators=(",", ":")).encode(),
     "keys-reordered.yml": b"Outputs: {}\nResources:\n  Db:\n    Properties:\n      Engine: postgres\n"
-                          b"      DBInstanceClass: db.m6g.large\n      MultiAZ: false\n    Type: AWS::RDS::DBInstance\n",
+                          b"      DBInstanceClass: db.m6g.large\n      MultiAZ: false\n"
+                          b"    Type: AWS::RDS::DBInstance\n",
 }
 
 

@@ -64,7 +64,7 @@ def test_a_few_aliases_are_fine(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
     ("deep.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Metadata": ' + "[" * 100_000 + "]" * 100_000
-     + "}}}", "document nested too deeply"),
+     + "}}}", "JSON nested more than 100 levels deep: over the limit of 100 levels of nesting"),
     ("deep2.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Metadata": ' + "[" * 150 + "]" * 150
      + "}}}", "JSON nested 153 levels deep: over the limit of 100 levels of nesting; set HAGUARD_MAX_NESTING"),
     ("deep.yaml", BUCKET + "Metadata: " + "[" * 150 + "]" * 150 + "\n", "YAML nested 101 levels deep"),
