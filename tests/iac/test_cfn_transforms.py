@@ -292,6 +292,17 @@ def test_nested_loops_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                                "Fn::ForEach; set HAGUARD_MAX_FOREACH_NODES to raise it")
 
 
+def test_loops_stop_at_the_resource_limit(tmp_path: Path) -> None:
+    items = "[" + ", ".join(f"v{i}" for i in range(80)) + "]"
+    path = _write(tmp_path, "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - I\n"
+                            f"    - {items}\n    - Fn::ForEach::B:\n        - J\n        - {items}\n"
+                            "        - R${I}${J}: {Type: 'AWS::S3::Bucket'}\n")
+    with pytest.raises(InputError) as info:  # 6,400 resources: past 10x AWS's 500
+        load_template(path)
+    assert str(info.value).startswith(f"{path}:6: Fn::ForEach::B makes the template more than 5,000 resources")
+    assert "HAGUARD_MAX_TEMPLATE_RESOURCES" in str(info.value)
+
+
 # -- SAM -------------------------------------------------------------------------------------------
 
 def test_sam_resources_are_listed_not_dropped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
