@@ -2,8 +2,7 @@
 
 It composes with a bounded nesting depth and refuses documents whose aliases expand past a limit
 (the "billion laughs") or refer to themselves, so no later recursive walk can hang, exhaust memory
-or overflow the stack. Parsing uses libyaml when available; composition is PyYAML's, with the
-bounds added.
+or overflow the stack. Parsing and composition use libyaml when available.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError
@@ -21,33 +18,24 @@ from .input_limits import ALIAS_NODES, NESTING
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class BoundedLoader(Composer, _Base):  # type: ignore[misc, valid-type]
-    """A safe loader whose composer bounds nesting depth and alias expansion; errors name ``file``."""
+class BoundedLoader(_Base):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses alias expansion past the limits (and cyclic aliases); errors name ``file``.
+
+    libyaml composes (it stops at 1,000 levels itself); the node graph is then measured when the text
+    has anchors. ``check_all`` measures every document, for the nesting limit too (policies and configs
+    are small); the template loader instead counts depth while constructing, which costs nothing.
+    """
+
+    check_all = True
 
     def __init__(self, stream: Any, file: str) -> None:
-        _Base.__init__(self, stream)
-        Composer.__init__(self)
+        super().__init__(stream)
         self.file = file
-        self._depth = 0
-        self._max_depth = NESTING.value()
-        self._aliased = False
+        self._anchored = not isinstance(stream, str) or "&" in stream
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        if self.check_event(AliasEvent):
-            self._aliased = True
-            return super().compose_node(parent, index)
-        self._depth += 1
-        try:
-            if self._depth > self._max_depth:
-                line = self.peek_event().start_mark.line + 1
-                raise NESTING.error(f"YAML nested {self._depth} levels deep", self.file, line)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def compose_document(self) -> Node | None:
-        node = super().compose_document()
-        if self._aliased and node is not None:
+    def get_single_node(self) -> Node | None:
+        node = super().get_single_node()
+        if node is not None and (self.check_all or self._anchored):
             check_expansion(node, self.file)
         return node
 
@@ -97,6 +85,8 @@ def yaml_error(exc: yaml.YAMLError, file: str) -> InputError:
     """The one-line ``InputError`` for a PyYAML error."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own bound (1,000 levels)
+            return too_deep(file, "YAML")
         return InputError(f"YAML syntax error: {exc.problem or exc.context}", file, mark.line + 1 if mark else None)
     return InputError(f"YAML error: {exc}", file)
 

@@ -75,25 +75,43 @@ class _Loader(BoundedLoader):
     """Bounded safe loader building ``LDict``/``LList``, expanding short-form intrinsics and recording
     unknown tags (a preprocessor's such as ``!Rain::Embed``) as ``UnknownTag`` values."""
 
+    check_all = False  # nesting is counted while constructing
+
     def __init__(self, stream: Any, file: str) -> None:
         super().__init__(stream, file)
         self.unknown_tags: list[UnknownTag] = []
+        self._depth = 0
+        self._max_depth = NESTING.value()
+
+    def _descend(self, node: yaml.Node) -> None:
+        self._depth += 1
+        if self._depth > self._max_depth:
+            raise NESTING.error(f"YAML nested {self._depth} levels deep", self.file, node.start_mark.line + 1)
 
     def construct_ldict(self, node: yaml.MappingNode, deep: bool = True) -> LDict:
-        self.flatten_mapping(node)
-        result = LDict(line=node.start_mark.line + 1)
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError("mapping keys must be scalars", self.file, key_node.start_mark.line + 1)
-            key = str(key_node.value)  # keys are names: `Off:` and `010:` stay as written
-            if key in result:
-                raise InputError(f"duplicate key {key!r}", self.file, key_node.start_mark.line + 1)
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
+        self._descend(node)
+        try:
+            self.flatten_mapping(node)
+            result = LDict(line=node.start_mark.line + 1)
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError("mapping keys must be scalars", self.file, key_node.start_mark.line + 1)
+                key = str(key_node.value)  # keys are names: `Off:` and `010:` stay as written
+                if key in result:
+                    raise InputError(f"duplicate key {key!r}", self.file, key_node.start_mark.line + 1)
+                result[key] = self.construct_object(value_node, deep=True)
+                result.key_lines[key] = key_node.start_mark.line + 1
+            return result
+        finally:
+            self._depth -= 1
 
     def construct_llist(self, node: yaml.SequenceNode) -> LList:
-        return LList((self.construct_object(child, deep=True) for child in node.value), line=node.start_mark.line + 1)
+        self._descend(node)
+        try:
+            return LList([self.construct_object(child, deep=True) for child in node.value],
+                         line=node.start_mark.line + 1)
+        finally:
+            self._depth -= 1
 
     def construct_tagged(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode):
