@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..input_limits import NESTING
+from .cfn_parameters import PSEUDO_PARAMETERS, parameter_values, pseudo_value
 from .cfn_values import (
     AZ_LIST_UNKNOWN,
     NO_VALUE,
@@ -43,8 +44,6 @@ ECHOED_ATTRIBUTES = {
     ("AWS::EC2::Subnet", "CidrBlock"): "CidrBlock",
     ("AWS::EC2::VPC", "CidrBlock"): "CidrBlock",
 }
-_PSEUDO = ("AWS::AccountId", "AWS::NotificationARNs", "AWS::StackId", "AWS::StackName", "AWS::Partition",
-           "AWS::URLSuffix", "AWS::Region")
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 CIDR_MAX_COUNT = 256  # Fn::Cidr: "the number of CIDRs to generate; valid range is between 1 and 256"
 
@@ -55,12 +54,6 @@ def is_intrinsic(value: Any) -> bool:
         return False
     key = next(iter(value))
     return key == "Ref" or key.startswith("Fn::")
-
-
-def _partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
 
 
 class Resolver:
@@ -82,7 +75,7 @@ class Resolver:
         self.opaque_ids = dict(opaque_ids or {})
         self.mappings = _section(template, "Mappings", file)
         self.conditions = _section(template, "Conditions", file)
-        self.params = self._parameters(_section(template, "Parameters", file), parameters or {})
+        self.params = parameter_values(_section(template, "Parameters", file), parameters or {})
         self._cond_cache: dict[str, CondValue] = {}
         self._cond_stack: list[str] = []
         self.excluded: dict[str, str] = {}
@@ -99,48 +92,6 @@ class Resolver:
         if self.made_by:
             return Unknown(f"{what}: not in the template (made by {self.made_by}?)")
         raise InputError(message, self.file, line)
-
-    # -- parameters -------------------------------------------------------------------------
-
-    def _parameters(self, declared: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, spec in declared.items():
-            spec = spec if isinstance(spec, dict) else {}
-            ptype = str(spec.get("Type", "String"))
-            if ptype.startswith("AWS::SSM::Parameter::Value"):
-                values[name] = Unknown(f"unresolved !Ref {name} (value read from SSM Parameter Store at deploy time)")
-                continue
-            if scalar_text(spec.get("NoEcho")).lower() == "true":
-                values[name] = Unknown(f"!Ref {name}: a NoEcho parameter, whose value haguard does not read")
-                continue
-            if name in overrides:
-                raw: Any = overrides[name]
-            elif "Default" in spec:
-                raw = spec["Default"]
-            else:
-                values[name] = Unknown(f"unresolved !Ref {name} (parameter without default)")
-                continue
-            unknown = first_unknown(raw) if isinstance(raw, (list, dict, UnknownTag)) else None
-            if unknown or isinstance(raw, dict):
-                values[name] = unknown or Unknown(f"!Ref {name}: its Default is not a value")
-                continue
-            text = scalar_text(raw) if not isinstance(raw, list) else ",".join(scalar_text(v) for v in raw)
-            if ptype.startswith("List<") or ptype == "CommaDelimitedList":
-                values[name] = [part.strip() for part in text.split(",")] if text else []
-            else:
-                values[name] = text
-        return values
-
-    def _pseudo(self, name: str) -> Any:
-        if name == "AWS::Region" and self.region:
-            return self.region
-        if name == "AWS::Partition" and self.region:
-            return _partition(self.region)
-        if name == "AWS::URLSuffix" and self.region:
-            return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
-        why = "no --region given" if name in ("AWS::Region", "AWS::Partition", "AWS::URLSuffix") else (
-            "pseudo parameter known only at deploy time")
-        return Unknown(f"unresolved !Ref {name} ({why})")
 
     # -- conditions -------------------------------------------------------------------------
 
@@ -260,8 +211,8 @@ class Resolver:
             return NO_VALUE
         if arg in self.params:
             return self.params[arg]
-        if arg in _PSEUDO:
-            return self._pseudo(arg)
+        if arg in PSEUDO_PARAMETERS:
+            return pseudo_value(arg, self.region)
         if arg in self.opaque_ids:
             return Unknown(f"!Ref {arg}: {self.opaque_ids[arg]}")
         if arg in self.resources:
