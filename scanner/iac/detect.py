@@ -6,7 +6,8 @@ module), the way the pre-commit hook receives them. Only the loaders a run needs
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+NOT_IAC = "not a CloudFormation template, Terraform plan JSON or .tf file"
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__", ".venv", "venv", "cdk.out.tmp"}
 
 
@@ -43,19 +45,30 @@ def _classify(path: Path) -> str | None:
 
         if looks_like_terraform_plan(path):
             return "terraform-plan"
-    from .cloudformation import looks_like_cloudformation
+    from .cfn_detect import looks_like_cloudformation
 
     return "cloudformation" if looks_like_cloudformation(path) else None
 
 
-def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: bool = False
-             ) -> list[tuple[str, Path]]:
-    """``(kind, path)`` inputs: templates and plans as files, Terraform modules as directories."""
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: bool = False,
+             notify: Callable[[str], None] = _stderr) -> list[tuple[str, Path]]:
+    """``(kind, path)`` inputs: templates and plans as files, Terraform modules as directories.
+
+    Each file skipped as not IaC (a given file under ``ignore_unrecognised``, or a ``.yaml``/``.json``/
+    ``.template`` file in a given directory) is named through ``notify`` in one line, so that a
+    template detection misses never passes unseen.
+    """
     found: list[tuple[str, Path]] = []
     tf_dirs: list[Path] = []
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
+        if not path.is_dir() and not path.is_file():
+            raise InputError("not a regular file or directory (a FIFO or device would block)", str(path))
         if kind == "terraform":
             directory = path if path.is_dir() else path.parent
             if directory not in tf_dirs:
@@ -72,8 +85,9 @@ def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: 
             elif detected is not None:
                 found.append((detected, candidate))
             elif path.is_file() and not ignore_unrecognised:
-                raise InputError("not a CloudFormation template, Terraform plan JSON or .tf file "
-                                 "(use --type to force one)", str(candidate))
+                raise InputError(NOT_IAC + " (use --type to force one)", str(candidate))
+            elif path.is_file() or candidate.suffix.lower() in TEMPLATE_SUFFIXES:
+                notify(f"{candidate}: skipped: {NOT_IAC}")
     found.extend(("terraform", d) for d in terraform_roots(tf_dirs))
     return found
 
@@ -143,9 +157,12 @@ def load_one(kind: str, path: Path, parameters: dict[str, str] | None = None, re
              terraform: Options | None = None, warnings: list[LoadWarning] | None = None) -> Snapshot:
     """Load one template (``cloudformation``), plan (``terraform-plan``) or module directory (``terraform``)."""
     if kind == "cloudformation":
-        from .cloudformation import load_cloudformation
+        from .cloudformation import load_template
 
-        return load_cloudformation(path, parameters=parameters, region=region)
+        loaded = load_template(path, parameters=parameters, region=region)
+        for warning in loaded.warnings:
+            _stderr(warning)
+        return loaded.snapshot
     if kind == "terraform-plan":
         from .terraform_plan import load_terraform_plan
 

@@ -170,7 +170,7 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
                 region=resource.region, status=status, severity=severity,
                 message=_message(status, uid, evidence), evidence=evidence,
                 remediation=policy.remediation if status is not Status.PASS else None,
-                location=resource.location, suppression=None,
+                location=resource.location, suppression=None, presumed=resource.presumed,
             ))
     read = _read_types(loaded)
     for gap in graph.coverage:
