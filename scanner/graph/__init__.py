@@ -7,6 +7,9 @@ from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
 from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_facts, derive_zones
 from .model import Graph
+from .nacl import derive_nacl_facts
+from .targets import derive_target_facts
+from .tiers import derive_vpc_tiers
 
 PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_zones" in model.derived]
 
@@ -24,6 +27,9 @@ def build_graph(snapshot: Snapshot) -> Graph:
         add_implicit_route_tables(graph)
         derive_subnet_facts(graph)
         derive_zones(graph, PLACED_TYPES)
+        derive_vpc_tiers(graph)
+        derive_nacl_facts(graph)
+        derive_target_facts(graph)
     return graph
 
 
