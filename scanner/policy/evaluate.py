@@ -174,7 +174,8 @@ def compile_condition(cond: Condition) -> Compiled:
 
         def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
             value, evidence = inner(env, subject)
-            return (None if value is None else not value), evidence
+            negated = [{**entry, "test": f"not {entry['test']}"} if "test" in entry else entry for entry in evidence]
+            return (None if value is None else not value), negated
 
         return negate
     if isinstance(cond, Quantified):
