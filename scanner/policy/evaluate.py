@@ -328,10 +328,13 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
 
 
 def _describe(selector: Selector) -> str:
+    where = selector.where
+    suffix = (f" where {where.attr} {where.operator} {_show(where.operand)}" if isinstance(where, AttrTest)
+              and not isinstance(where.operand, (ParamRef, SelfRef)) else " where …" if where is not None else "")
     if selector.related is not None:
         arrow = "->" if selector.direction == "out" else "<-"
-        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "")
-    return f"items of {selector.items}"
+        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "") + suffix
+    return f"items of {selector.items}{suffix}"
 
 
 def _compile_quantified(cond: Quantified) -> Compiled:

@@ -7,6 +7,7 @@ from typing import ClassVar
 from .. import normalise
 from ._base import LIVE_ONLY, PLACED, Attributes, Item
 from ._fields import Hook, Live, attr, rel
+from .edge import configured
 
 VPC = "aws.ec2.vpc"
 SUBNET = "aws.ec2.subnet"
@@ -230,9 +231,10 @@ class Instance(Attributes):
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",
                                  why="AWS assigns the address at launch (live only)")
     associate_public_ip: bool | None = attr(
-        None, "Whether the primary interface asks for a public IPv4 address at launch; None = the subnet's "
-        "MapPublicIpOnLaunch decides.", cfn="NetworkInterfaces[0].AssociatePublicIpAddress",
-        tf="associate_public_ip_address", why="live: the address itself is `public_ip`")
+        None, "Whether the instance gets a public IPv4 address: IaC, what the primary interface asks for at "
+        "launch (None = the subnet's MapPublicIpOnLaunch decides); live, whether it has one (`PublicIpAddress`).",
+        cfn="NetworkInterfaces[0].AssociatePublicIpAddress", tf="associate_public_ip_address",
+        live="PublicIpAddress", conv=configured, defaults={"live": False})
     detailed_monitoring: bool = attr(False, "`Monitoring.State == enabled`; default false.",
                                      cfn="Monitoring", tf="monitoring", live="Monitoring.State",
                                      conv=normalise.monitoring_enabled)
