@@ -329,8 +329,14 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
 
 def _describe(selector: Selector) -> str:
     where = selector.where
-    suffix = (f" where {where.attr} {where.operator} {_show(where.operand)}" if isinstance(where, AttrTest)
-              and not isinstance(where.operand, (ParamRef, SelfRef)) else " where …" if where is not None else "")
+    suffix = ""
+    if isinstance(where, AttrTest):
+        operand = where.operand
+        shown = operand.param if isinstance(operand, ParamRef) else f"self.{operand.self_}" \
+            if isinstance(operand, SelfRef) else _show(operand)
+        suffix = f" where {where.attr} {where.operator} {shown}"
+    elif where is not None:
+        suffix = " where …"
     if selector.related is not None:
         arrow = "->" if selector.direction == "out" else "<-"
         return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "") + suffix
