@@ -91,8 +91,8 @@ def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, l
     ``health_check_grace_period`` is 300 s, the API's 0): ``{"tf": 300}``. ``as_set`` makes a list a
     set: sorted, without duplicates (zones, Regions), so that every source gives the same list.
     """
-    if isinstance(default, list | dict):
-        info = Field(default_factory=type(default), description=description)
+    if isinstance(default, list | dict):  # a fresh copy each time (a non-empty default keeps its items)
+        info = Field(default_factory=lambda: type(default)(default), description=description)
     else:
         info = Field(default, description=description)
     info.metadata.append(From(cfn=cfn, tf=tf, live=live, conv=conv, ref=ref, required=required, why=why,
