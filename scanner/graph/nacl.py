@@ -103,6 +103,9 @@ def derive_nacl_facts(graph: Graph) -> None:
         if "entries" in resource.unknown:
             graph.derived_unknown[uid]["allowed_entries"] = f"entries unknown: {resource.unknown['entries']}"
             continue
+        if "entries" in resource.partial:  # an unseen earlier deny or later allow could change the effect
+            graph.derived_unknown[uid]["allowed_entries"] = f"entries known only in part: {resource.partial['entries']}"
+            continue
         try:
             graph.derived[uid]["allowed_entries"] = allowed_entries(list(resource.attributes.get("entries") or []))
         except _NotACidr as exc:

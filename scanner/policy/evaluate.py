@@ -468,6 +468,9 @@ def _compile_range(cond: Range) -> Compiled:
         if why or low is None or high is None:
             entry["unknown"] = why or "range not set"
             return None, [_with_path(env, entry)]
+        if not isinstance(low, int) or not isinstance(high, int) or low > high:
+            entry["unknown"] = f"not a range: {low!r}-{high!r}"  # an inverted or non-numeric range says nothing
+            return None, [_with_path(env, entry)]
         if within:
             allowed = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
             # at most len(allowed) + 1 steps: the first port of the range that is not allowed

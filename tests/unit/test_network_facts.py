@@ -67,6 +67,13 @@ def test_a_deny_whose_cidr_is_not_known_makes_the_acl_unknown_not_open() -> None
     assert "is not a CIDR" in graph.derived_unknown["acl"]["allowed_entries"]
 
 
+def test_an_acl_known_only_in_part_is_unknown() -> None:
+    graph = build_graph(snapshot([{"uid": "acl", "type": "aws.ec2.network_acl",
+                                   "attributes": {"entries": [_entry(100, "allow", low=22, high=22)]},
+                                   "partial": {"entries": "other entries of acl-0outside are declared elsewhere"}}]))
+    assert graph.derived_unknown["acl"]["allowed_entries"].startswith("entries known only in part")
+
+
 def _vpc(*subnets: tuple[str, str | None, bool]) -> Any:
     """A VPC with subnets (uid, zone, public?) routed to an internet gateway or nowhere."""
     resources: list[dict[str, Any]] = [
