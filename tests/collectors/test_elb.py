@@ -243,8 +243,8 @@ def test_denied_per_resource_calls_mark_attributes_unknown(clients: dict[str, An
     assert alb.attributes["cross_zone_enabled"] is True  # known for an ALB without the call
     assert "deletion_protection" in alb.unknown
     tg = resources[ids["tg"]]
-    assert set(tg.unknown) == {"stickiness_enabled", "stickiness_type", "deregistration_delay_seconds", "tags",
-                               "target_health"}
+    assert set(tg.unknown) == {"stickiness_enabled", "stickiness_type", "stickiness_duration_seconds",
+                               "deregistration_delay_seconds", "tags", "target_health"}
     assert "stickiness_enabled" not in tg.attributes
     assert tg.attributes["health_check_path"] == "/healthz"
     assert tg.unknown_relations == {"targets": "DescribeTargetHealth: AccessDenied"}

@@ -72,6 +72,7 @@ class From:
     why: str | None = None
     defaults: dict[str, Any] | None = None
     as_set: bool = False
+    volatile: bool = False
 
     def path(self, source: SourceName, source_type: str = "") -> str | Hook | None:
         """The path (or hook) of ``source`` for the IaC type ``source_type``."""
@@ -84,19 +85,22 @@ class From:
 
 def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, live: Path = None,
          conv: Callable[[Any], Any] | None = None, ref: bool = False, required: bool = False,
-         why: str | None = None, defaults: dict[str, Any] | None = None, as_set: bool = False) -> Any:
+         why: str | None = None, defaults: dict[str, Any] | None = None, as_set: bool = False,
+         volatile: bool = False) -> Any:
     """A pydantic field with AWS's ``default`` and the source paths of the attribute.
 
     ``defaults`` gives a source's own default where it differs from AWS's (the Terraform provider's
     ``health_check_grace_period`` is 300 s, the API's 0): ``{"tf": 300}``. ``as_set`` makes a list a
     set: sorted, without duplicates (zones, Regions), so that every source gives the same list.
+    ``volatile`` marks a runtime reading that changes between scans by itself (a lag, a PITR gap, a state):
+    drift reports do not list it as a change.
     """
     if isinstance(default, list | dict):  # a fresh copy each time (a non-empty default keeps its items)
         info = Field(default_factory=lambda: type(default)(default), description=description)
     else:
         info = Field(default, description=description)
     info.metadata.append(From(cfn=cfn, tf=tf, live=live, conv=conv, ref=ref, required=required, why=why,
-                              defaults=defaults, as_set=as_set))
+                              defaults=defaults, as_set=as_set, volatile=volatile))
     return info
 
 

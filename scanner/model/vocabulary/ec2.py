@@ -61,7 +61,7 @@ class Subnet(Attributes):
         False, "`MapPublicIpOnLaunch`; AWS default false (true only in default subnets).",
         cfn="MapPublicIpOnLaunch", tf="map_public_ip_on_launch", live="MapPublicIpOnLaunch")
     available_ip_count: int | None = attr(None, "`AvailableIpAddressCount` (live only).",
-                                          live="AvailableIpAddressCount", why=LIVE_ONLY)
+                                          live="AvailableIpAddressCount", why=LIVE_ONLY, volatile=True)
 
 
 class Route(Item):
@@ -113,7 +113,8 @@ class NatGateway(Attributes):
 
     connectivity_type: str = attr("public", "`ConnectivityType`; AWS default public.",
                                   cfn="ConnectivityType", tf="connectivity_type", live="ConnectivityType")
-    state: str | None = attr(None, "`State` (available, pending...; live only).", live="State", why=LIVE_ONLY)
+    state: str | None = attr(None, "`State` (available, pending...; live only).", live="State", why=LIVE_ONLY,
+                             volatile=True)
 
 
 class SecurityGroupRule(Item):
@@ -227,7 +228,8 @@ class Instance(Attributes):
                                      live="InstanceType")
     availability_zone: str | None = attr(None, "`Placement.AvailabilityZone`.", cfn="AvailabilityZone",
                                          tf="availability_zone", live="Placement.AvailabilityZone")
-    state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY)
+    state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY,
+                             volatile=True)
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",
                                  why="AWS assigns the address at launch (live only)")
     associate_public_ip: bool | None = attr(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import normalise
-from ._base import LIVE_ONLY, PLACED, Attributes
+from ._base import LIVE_ONLY, PLACED, RECOVERY, Attributes
 from ._fields import Hook, Live, attr, rel
 
 DB_INSTANCE = "aws.rds.db_instance"
@@ -38,7 +38,7 @@ class DbInstance(Attributes):
         rel("replica_of", DB_INSTANCE, cfn="SourceDBInstanceIdentifier", tf={_INSTANCE: "replicate_source_db"},
             live="ReadReplicaSourceDBInstanceIdentifier", why="cluster members replicate through the cluster"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
         "replica_lag_max_seconds": ("lag_window_seconds",),
         "multi_az": ("is_read_replica", "replica_of"),  # a replica's standby finding names its source
@@ -88,13 +88,13 @@ class DbInstance(Attributes):
         as_set=True)
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
-        live=Hook("pitr_lag"), why=LIVE_ONLY)
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     replica_lag_max_seconds: float | None = attr(
         None, "Maximum CloudWatch `ReplicaLag` over the configured window (live, replicas).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which lag maxima were read from CloudWatch (live).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
 
 
 class DbCluster(Attributes):
@@ -115,7 +115,7 @@ class DbCluster(Attributes):
         rel("replica_of", DB_CLUSTER, cfn="ReplicationSourceIdentifier", tf="replication_source_identifier",
             live="ReplicationSourceIdentifier"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"global_rpo_lag_max_ms": ("lag_window_seconds",)}
 
     engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")
@@ -135,13 +135,13 @@ class DbCluster(Attributes):
                                          tf="availability_zones", live="AvailabilityZones", as_set=True)
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
-        live=Hook("pitr_lag"), why=LIVE_ONLY)
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     global_rpo_lag_max_ms: float | None = attr(
         None, "Maximum CloudWatch `AuroraGlobalDBRPOLag` (ms) of a global-database secondary over the window.",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which lag maxima were read from CloudWatch (live).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
 
 
 class GlobalCluster(Attributes):
