@@ -59,6 +59,8 @@ def _message(status: Status, uid: str, evidence: Evidence) -> str:
     """One line saying what decided the verdict, from the first evidence entries."""
     parts = []
     for entry in evidence:
+        if entry.get("attr") == "type":
+            continue  # a type guard of a multi-type policy: in the evidence, not worth the one-line message
         resource = entry.get("resource")
         if resource in (None, uid):
             prefix = ""
