@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..model import Snapshot
 from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
-from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_facts, derive_zones
+from .derive import (
+    add_implicit_route_tables,
+    add_route_edges,
+    derive_subnet_facts,
+    derive_world_openings,
+    derive_zones,
+)
 from .model import Graph
 
 PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_zones" in model.derived]
@@ -24,6 +30,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         add_implicit_route_tables(graph)
         derive_subnet_facts(graph)
         derive_zones(graph, PLACED_TYPES)
+        derive_world_openings(graph)
     return graph
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..graph.derive import DERIVED_FACTS
 from ..model.vocabulary import META_ATTRIBUTES, RELATION_KINDS, RESOURCE_TYPES, related_types
 from .language import (
     AllOf,
@@ -51,7 +52,7 @@ class _Scope:
 
 def _attributes_of(type_name: str) -> set[str]:
     model = RESOURCE_TYPES[type_name]
-    return set(model.model_fields) | set(model.derived) | set(META_ATTRIBUTES)
+    return set(model.model_fields) | set(model.derived) | set(DERIVED_FACTS.get(type_name, ())) | set(META_ATTRIBUTES)
 
 
 def _list_item(scope: _Scope, name: str) -> _Scope | None:
@@ -61,6 +62,10 @@ def _list_item(scope: _Scope, name: str) -> _Scope | None:
         models = [RESOURCE_TYPES[t] for t in scope.types]
         if any(name in RESOURCE_TYPES[t].derived and name == "availability_zones" for t in scope.types):
             return _Scope(scalar_items=True)
+        for type_name in scope.types:
+            fact = DERIVED_FACTS.get(type_name, {}).get(name)
+            if fact is not None and fact.item_model is not None:
+                return _Scope(item_model=fact.item_model)
     elif scope.item_model is not None:
         models = [scope.item_model]
     for model in models:

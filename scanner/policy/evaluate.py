@@ -301,9 +301,21 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
                 if result is None:
                     selected, evidence = None, where_ev
             members.append(_Member(item, env, selected, evidence))
-        return members, None
+        return members, _partial(env.graph, subject, selector.items)
 
     return related if selector.related is not None else items
+
+
+def _partial(graph: Graph, subject: Subject, attr: str) -> str | None:
+    """Why a list attribute (or derived list) of a resource may hold more items than the known ones."""
+    if isinstance(subject, Item):
+        return None
+    resource = graph.resources.get(subject)
+    partial = resource.partial.get(attr) if resource is not None else None
+    if partial:
+        return f"{attr} known only in part: {partial}"
+    derived = graph.derived_partial.get(subject)
+    return derived.get(attr) if derived else None
 
 
 def _describe(selector: Selector) -> str:
