@@ -45,7 +45,7 @@ MAX_INPUT_BYTES = Limit("HAGUARD_MAX_INPUT_BYTES", 1 << 30, "bytes")
 MAX_NESTING = Limit("HAGUARD_MAX_NESTING", 100, "levels of nesting")
 """Depth of nested mappings and lists in snapshots, configs and policies."""
 
-MAX_YAML_NODES = Limit("HAGUARD_MAX_YAML_NODES", 1_000_000, "YAML nodes after alias expansion")
+MAX_YAML_NODES = Limit("HAGUARD_MAX_YAML_NODES", 250_000, "YAML nodes after alias expansion")
 """Nodes a YAML config or policy expands to, aliases included (an alias bomb stops here)."""
 
 ALL_LIMITS = (MAX_INPUT_BYTES, MAX_NESTING, MAX_YAML_NODES)

@@ -137,7 +137,10 @@ def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]
     for name in ("only", "skip"):
         unknown = sorted(getattr(args, name, set()) - set(pack.policies))
         if unknown:
-            raise UsageError(f"haguard: --{name}: unknown policy id {', '.join(unknown)}")
+            from ..policy.checks import did_you_mean
+
+            raise UsageError(f"haguard: --{name}: unknown policy id {', '.join(unknown)}"
+                             f"{did_you_mean(unknown[0], pack.policies)}")
     config = load_config(args.config) if getattr(args, "config", None) else None
     if config is not None:
         check_config(pack, config)

@@ -9,7 +9,6 @@ not hold, or an incomplete relation set makes the result unknown, never true.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from .language import (
     Selector,
     SelfRef,
 )
+from .patterns import search
 
 Tri = bool | None
 Evidence = list[dict[str, Any]]
@@ -143,7 +143,7 @@ def _test(op: str, value: Any, operand: Any) -> Tri:
         if op in _ORDERING:
             return _ORDERING[op](value, operand)
         if op == "matches":
-            return re.search(str(operand), str(value)) is not None
+            return search(str(operand), str(value))
         if op == "contains":
             return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
     except TypeError:
