@@ -128,6 +128,14 @@ _ORDERING = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda 
 
 
 def _test(op: str, value: Any, operand: Any) -> Tri:
+    """One attribute test; values that cannot be compared (``5 in "abc"``, ``"a" > 1``) are unknown."""
+    try:
+        return _test_values(op, value, operand)
+    except (TypeError, ValueError):
+        return None
+
+
+def _test_values(op: str, value: Any, operand: Any) -> Tri:
     if op == "exists":
         return (value is not None) == bool(operand)
     if op == "equals":
@@ -135,19 +143,22 @@ def _test(op: str, value: Any, operand: Any) -> Tri:
     if op == "not_equals":
         return value != operand
     if op in ("in", "not_in"):
+        if isinstance(operand, str) and not isinstance(value, str):
+            return None
         found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
         return found if op == "in" else not found
     if value is None:
         return None  # ordering, matching or containment on a value that is not set: undecidable
-    try:
-        if op in _ORDERING:
-            return _ORDERING[op](value, operand)
-        if op == "matches":
-            return search(str(operand), str(value))
-        if op == "contains":
-            return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
-    except TypeError:
-        return None
+    if op in _ORDERING:
+        if isinstance(value, bool) != isinstance(operand, bool):
+            return None  # true > 0 is not a comparison a policy means
+        return _ORDERING[op](value, operand)
+    if op == "matches":
+        return search(str(operand), str(value))
+    if op == "contains":
+        if isinstance(value, str) and not isinstance(operand, str):
+            return None
+        return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
     raise AssertionError(op)
 
 
@@ -381,6 +392,15 @@ def _compare_range(op: str, low: float, high: float, n: float) -> Tri:
     return None
 
 
+def _hashable(value: Any) -> Any:
+    """A hashable stand-in for a value counted as distinct (lists and mappings included)."""
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted(((str(k), _hashable(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+    return value
+
+
 def _compile_count(selector: Selector, attr: str | None, comparator: str, operand: Any) -> Compiled:
     members_of = _members(selector, compile_condition(selector.where) if selector.where else None)
     distinct = attr is not None
@@ -406,7 +426,7 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
                     uncertain.append(_with_path(member.env, {"resource": _label(member.subject), "attr": attr,
                                                              "unknown": why or "value not set"}))
                     continue
-                key = tuple(value) if isinstance(value, list) else value
+                key = _hashable(value)
                 (definite if member.selected else possible).add(key)
                 uncertain.extend(member.where_evidence)
             low = len(definite)
@@ -448,6 +468,9 @@ def _compile_range(cond: Range) -> Compiled:
         why = reason or why_low or why_high
         if why or low is None or high is None:
             entry["unknown"] = why or "range not set"
+            return None, [_with_path(env, entry)]
+        if not all(isinstance(bound, (int, float)) and not isinstance(bound, bool) for bound in (low, high)):
+            entry["unknown"] = f"range {low!r}..{high!r} is not numeric"
             return None, [_with_path(env, entry)]
         hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
         entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)})" if hits else "")

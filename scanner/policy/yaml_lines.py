@@ -37,6 +37,7 @@ def read_yaml_with_lines(path: Path) -> tuple[Any, dict[LinePath, int]]:
     if node is None:
         return None, lines
     converter = _Converter(path, lines)
+    converter.check_size(node)
     return converter.convert(node, ()), lines
 
 
@@ -52,6 +53,33 @@ class _Converter:
 
     def _error(self, message: str, node: yaml.Node) -> InputError:
         return InputError(message, str(self.path), node.start_mark.line + 1)
+
+    def check_size(self, root: yaml.Node) -> None:
+        """Refuse a document whose aliases expand it past the limits, before expanding anything.
+
+        Sizes are memoised per composed node, so a billion-laughs document costs its own size to check.
+        """
+        sizes: dict[int, int] = {}
+
+        def size(node: yaml.Node, depth: int) -> int:
+            if depth > self.max_depth:
+                raise MAX_NESTING.exceeded("YAML nested too deep", str(self.path), node.start_mark.line + 1)
+            known = sizes.get(id(node))
+            if known is not None:
+                return known
+            if isinstance(node, yaml.MappingNode):
+                total = 1 + sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                total = 1 + sum(size(item, depth + 1) for item in node.value)
+            else:
+                total = 1
+            if total > self.budget:
+                raise MAX_YAML_NODES.exceeded("YAML document too large (aliases expand it)", str(self.path),
+                                              node.start_mark.line + 1)
+            sizes[id(node)] = total
+            return total
+
+        size(root, 0)
 
     def convert(self, node: yaml.Node, at: LinePath) -> Any:
         line = node.start_mark.line + 1
