@@ -198,10 +198,12 @@ def write_report(args: argparse.Namespace, report: Any) -> None:
             render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
             text = buffer.getvalue()
         else:
-            console = Console()  # the terminal's width and colours; captured so that write errors are ours
-            with console.capture() as captured:
-                render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
-            text = captured.get()
+            terminal = Console()  # the terminal's width and colours, rendered to a buffer: write errors are ours
+            buffer = io.StringIO()
+            console = Console(file=buffer, width=terminal.width, color_system=terminal.color_system,
+                              force_terminal=terminal.is_terminal, no_color=terminal.no_color)
+            render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
+            text = buffer.getvalue()
     else:
         text = render(report, args.format)
         assert text is not None

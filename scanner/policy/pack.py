@@ -78,11 +78,11 @@ def builtin_policy_dir() -> Path:
 
 def policy_files(path: Path) -> list[Path]:
     """Policy files under ``path`` (a file or a directory), excluding ``*.test.yaml`` case files."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(CASE_SUFFIX))
+    if not path.exists():
         raise InputError("no such policy file or directory", str(path))
-    return sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(CASE_SUFFIX))
+    return [path]  # a FIFO or device is refused by the reader, without blocking
 
 
 def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
