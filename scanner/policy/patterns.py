@@ -51,6 +51,7 @@ def compile_pattern(pattern: str) -> Any:
         reason = exc.args[0] if exc.args else str(exc)
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
+        reason = reason if len(reason) <= 100 else reason[:97] + "…"
         hint = ""
         if str(reason).startswith(_UNSUPPORTED):
             hint = " (patterns run on RE2, which has no lookaround or backreferences, so matching stays linear-time)"
