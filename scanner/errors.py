@@ -36,6 +36,17 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def require_regular_file(path: str | Path, what: str = "file") -> None:
+    """``InputError`` unless ``path`` is a regular file (or a symlink to one); never opens it."""
+    name = str(path)
+    try:
+        info = os.stat(name)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", name) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"cannot read {what}: {_kind(info.st_mode)}, not a regular file", name)
+
+
 def open_input(path: str | Path, what: str = "file") -> BinaryIO:
     """Open an input for reading in binary; only regular files (symlinks to them included) are accepted.
 
@@ -44,12 +55,7 @@ def open_input(path: str | Path, what: str = "file") -> BinaryIO:
     cannot block either.
     """
     name = str(path)
-    try:
-        info = os.stat(name)
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", name) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"cannot read {what}: {_kind(info.st_mode)}, not a regular file", name)
+    require_regular_file(name, what)
     try:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:

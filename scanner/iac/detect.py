@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, require_regular_file
 from ..model import Snapshot
 from .implicit import add_implicit_main_route_tables
 from .zones import SYMBOLIC_ZONE, concretise, pinned_region, zone_names
@@ -23,7 +23,7 @@ def _walk(directory: Path) -> Iterable[Path]:
         if path.is_dir():
             if path.name not in SKIP_DIRS and not path.name.startswith("."):
                 yield from _walk(path)
-        else:
+        elif path.is_file():  # a FIFO, socket or device in a tree is no template (and could block a read)
             yield path
 
 
@@ -51,6 +51,8 @@ def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: 
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
+        if not path.is_dir():
+            require_regular_file(path, "input")
         if kind == "terraform":
             directory = path if path.is_dir() else path.parent
             if directory not in tf_dirs:

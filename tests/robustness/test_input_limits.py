@@ -206,3 +206,20 @@ def test_not_utf8_and_bom_and_crlf(tmp_path: Path) -> None:
     path.write_bytes(b"params: {x: \xff}\n")
     with pytest.raises(InputError, match="not UTF-8 text"):
         load_config(path)
+
+
+def test_a_fifo_given_to_iac_is_refused_without_blocking(fifo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = _with_timeout(lambda: main(["iac", str(fifo)]))
+    assert result.get("value") == 2, result
+    assert capsys.readouterr().err.strip() == f"{fifo}: cannot read input: a FIFO, not a regular file"
+
+
+def test_a_fifo_inside_a_scanned_tree_is_not_opened(tmp_path: Path) -> None:
+    from scanner.iac.detect import discover
+
+    (tmp_path / "stack").mkdir()
+    os.mkfifo(tmp_path / "stack" / "pipe.json")
+    template = tmp_path / "stack" / "template.yaml"
+    template.write_text("Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n")
+    result = _with_timeout(lambda: discover([tmp_path]))
+    assert result.get("value") == [("cloudformation", template)], result
