@@ -209,7 +209,17 @@ def world_openings(rules: Sequence[Rule], *, first_match: bool = False) -> list[
     ``all`` rules apply to every protocol; a protocol whose ``all`` rules alone open it fully is
     reported once as protocol ``all``. For port-less protocols (icmp, numbered) the ports are ``None``.
     With ``first_match`` (NACLs) ``rules`` must be sorted by rule number and deny entries count.
+    Results are memoised: groups with the same rules (a common case) cost one computation.
     """
+    return list(_memoised_openings(tuple(rules), first_match))
+
+
+@lru_cache(maxsize=8192)
+def _memoised_openings(rules: tuple[Rule, ...], first_match: bool) -> tuple[Opening, ...]:
+    return tuple(_world_openings(rules, first_match=first_match))
+
+
+def _world_openings(rules: Sequence[Rule], *, first_match: bool = False) -> list[Opening]:
     openings: list[Opening] = []
     compute = _first_match_openings if first_match else _any_allow_openings
     for family in ("ipv4", "ipv6"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -228,18 +229,34 @@ _RULE_LISTS: dict[str, tuple[tuple[str, str, bool | None], ...]] = {
 }
 
 
-def _rules(items: Sequence[Any], egress: bool | None, first_match: bool) -> tuple[list[Rule], str | None, str | None]:
-    """(rules, why more may open, why the result is unknown) from rule dicts; peers without a CIDR skipped."""
+_RuleKey = tuple[Any, Any, Any, Any, Any, Any, Any]
+"""What coverage reads of one rule: cidr, protocol, from_port, to_port, action, egress, rule_number."""
+
+
+def _rule_key(item: Any) -> _RuleKey | None:
+    if not isinstance(item, dict):
+        return None
+    get = item.get
+    return (get("cidr"), get("protocol"), get("from_port"), get("to_port"), get("action"), get("egress"),
+            get("rule_number"))
+
+
+@lru_cache(maxsize=8192)
+def _openings(keys: tuple[_RuleKey | None, ...], egress: bool | None, first_match: bool
+              ) -> tuple[tuple[dict[str, Any], ...], str | None, str | None]:
+    """(opening items, why more may open, why unknown) of a rule list; memoised, as rule lists repeat a lot."""
     rules: list[Rule] = []
     more: str | None = None
     unknown: str | None = None
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or (egress is not None and bool(item.get("egress")) is not egress):
+    for index, key in enumerate(keys):
+        if key is None:
             continue
-        cidr = item.get("cidr")
+        cidr, protocol, from_port, to_port, action, is_egress, _ = key
+        if egress is not None and bool(is_egress) is not egress:
+            continue
         if cidr is None:
             continue  # a security-group or prefix-list peer: not an address range here
-        action = str(item.get("action", "allow")).lower()
+        action = str(action or "allow").lower()
         try:
             if action not in ("allow", "deny"):
                 raise NotANetwork(f"action {action!r} is neither allow nor deny")
@@ -251,29 +268,31 @@ def _rules(items: Sequence[Any], egress: bool | None, first_match: bool) -> tupl
             else:
                 more = more or why  # an unreadable allow may only open more
             continue
-        rules.append(Rule(index, family, start, end, str(item.get("protocol", "all")),
-                          item.get("from_port"), item.get("to_port"), action == "allow"))
+        rules.append(Rule(index, family, start, end, str(protocol or "all"), from_port, to_port, action == "allow"))
     if first_match:
-        rules.sort(key=lambda r: items[r.index].get("rule_number", 0))
-    return rules, more, unknown
+        rules.sort(key=lambda r: keys[r.index][6] or 0)  # type: ignore[index]
+    items = tuple(o.as_item() for o in world_openings(rules, first_match=first_match)) if not unknown else ()
+    return items, more, unknown
 
 
 def derive_world_openings(graph: Graph) -> None:
     """``world_ingress`` / ``world_egress`` of security groups and network ACLs (see ``DERIVED_FACTS``)."""
+    derived, derived_unknown, derived_partial = graph.derived, graph.derived_unknown, graph.derived_partial
     for type_name, lists in _RULE_LISTS.items():
         first_match = type_name == NETWORK_ACL
         for uid in graph.of_type(type_name):
             resource = graph.resources[uid]
             for source, fact, egress in lists:
                 if source in resource.unknown:
-                    graph.derived_unknown[uid][fact] = f"{source} unknown: {resource.unknown[source]}"
+                    derived_unknown[uid][fact] = f"{source} unknown: {resource.unknown[source]}"
                     continue
-                rules, more, unknown = _rules(resource.attributes.get(source) or [], egress, first_match)
+                keys = tuple(_rule_key(item) for item in resource.attributes.get(source) or ())
+                items, more, unknown = _openings(keys, egress, first_match)
                 if unknown:
-                    graph.derived_unknown[uid][fact] = unknown
+                    derived_unknown[uid][fact] = unknown
                     continue
-                graph.derived[uid][fact] = [o.as_item() for o in world_openings(rules, first_match=first_match)]
-                more = more or (f"{source} known only in part: {resource.partial[source]}"
-                                if source in resource.partial else None)
+                derived[uid][fact] = [{**item, "rules": list(item["rules"])} for item in items]
+                if source in resource.partial:
+                    more = more or f"{source} known only in part: {resource.partial[source]}"
                 if more:
-                    graph.derived_partial[uid][fact] = more
+                    derived_partial[uid][fact] = more
