@@ -261,6 +261,8 @@ def _openings(keys: tuple[_RuleKey | None, ...], egress: bool | None, first_matc
             if action not in ("allow", "deny"):
                 raise NotANetwork(f"action {action!r} is neither allow nor deny")
             family, start, end = parse_network(str(cidr))
+            if isinstance(from_port, int) and isinstance(to_port, int) and 0 <= to_port < from_port:
+                raise NotANetwork(f"port range {from_port}-{to_port} is empty")
         except NotANetwork as exc:
             why = f"rule {index}: {exc}"
             if first_match and action != "allow":

@@ -187,3 +187,10 @@ def test_partial_routes_and_prefix_lists_are_not_default() -> None:
 def test_a_nat_default_keeps_a_specific_igw_route_from_counting() -> None:
     facts = _routed([("0.0.0.0/0", "nat_gateway"), ("203.0.113.0/24", "internet_gateway")])
     assert facts["is_public"] is False and facts["has_default_route"] is True
+
+
+def test_an_inverted_port_range_makes_the_list_partial() -> None:
+    graph = build_graph(snapshot([_group("sg", [{"protocol": "tcp", "from_port": 6000, "to_port": 5000,
+                                                 "cidr": "0.0.0.0/0"}])]))
+    assert graph.derived["sg"]["world_ingress"] == []
+    assert "port range 6000-5000 is empty" in graph.derived_partial["sg"]["world_ingress"]
