@@ -456,6 +456,15 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
     return count
 
 
+def _item_context(subject: Subject, shown: tuple[str, str]) -> str:
+    """The other fields of a list item that a range hit belongs to (``protocol tcp, rules [0, 1]``)."""
+    if not isinstance(subject, Item) or not isinstance(subject.value, dict):
+        return ""
+    parts = [f"{key} {_show(value)}" for key, value in subject.value.items()
+             if key not in shown and key != "description" and value is not None and not isinstance(value, dict)]
+    return "; " + ", ".join(parts[:5]) if parts else ""
+
+
 def _compile_range(cond: Range) -> Compiled:
     low_attr, high_attr = cond.range
 
@@ -473,7 +482,8 @@ def _compile_range(cond: Range) -> Compiled:
             entry["unknown"] = f"range {low!r}..{high!r} is not numeric"
             return None, [_with_path(env, entry)]
         hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
-        entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)})" if hits else "")
+        entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)}{_item_context(subject, cond.range)})"
+                                            if hits else "")
         return bool(hits), [_with_path(env, entry)]
 
     return in_range
