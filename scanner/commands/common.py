@@ -102,13 +102,15 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 
 def check_output_not_input(args: argparse.Namespace, inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """``--output`` must not name a file this run reads (by inode, so links and hard links count too)."""
-    output = getattr(args, "output", None)
-    if output is None:
-        return
-    for item in inputs:
-        if os.path.isfile(item) and _same_file(output, item):
-            raise UsageError(f"haguard: --output {output} would overwrite the input {item}")
+    """``--output`` and ``--save`` must not name a file this run reads (by inode: links and hard links count)."""
+    inputs = [item for item in inputs if os.path.isfile(item)]
+    for option in ("output", "save"):
+        target = getattr(args, option, None)
+        if target is None:
+            continue
+        for item in inputs:
+            if _same_file(target, item):
+                raise UsageError(f"haguard: --{option} {target} would overwrite the input {item}")
 
 
 def run_inputs(args: argparse.Namespace, pack: Pack | None = None, config: Config | None = None,

@@ -180,3 +180,11 @@ def test_stdout_to_a_closed_pipe_is_one_line(fmt: str) -> None:
     err = result.stderr.decode()
     assert result.returncode == 2, err
     assert err.strip() == "haguard: error: cannot write the report to standard output: Broken pipe"
+
+
+def test_save_over_an_input_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "haguard.yaml"
+    config.write_text("params: {}\n")
+    _exit_2_one_line(capsys, ["scan", "--config", str(config), "--save", str(config)],
+                     f"--save {config} would overwrite the input")
+    assert config.read_text() == "params: {}\n"
