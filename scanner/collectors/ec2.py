@@ -26,6 +26,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "ec2:DescribeNetworkAcls": ("aws.ec2.network_acl",),
     "ec2:DescribeInstances": ("aws.ec2.instance",),
     "ec2:DescribeVpcEndpoints": ("aws.ec2.vpc_endpoint",),
+    "ec2:DescribeFlowLogs": ("aws.ec2.flow_log",),
 }
 
 # raw key -> (operation, result key)
@@ -39,6 +40,7 @@ _CALLS: dict[str, tuple[str, str]] = {
     "network_acls": ("DescribeNetworkAcls", "NetworkAcls"),
     "reservations": ("DescribeInstances", "Reservations"),
     "vpc_endpoints": ("DescribeVpcEndpoints", "VpcEndpoints"),
+    "flow_logs": ("DescribeFlowLogs", "FlowLogs"),
 }
 
 # EC2 id prefix -> ARN resource kind (``arn:aws:ec2:{region}:{account}:{kind}/{id}``).
@@ -135,6 +137,8 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     for endpoint in raw.get("vpc_endpoints") or []:
         if str(endpoint.get("State", "")).lower() != "deleted":
             build(out, "aws.ec2.vpc_endpoint", endpoint, account, region)
+    for flow_log in raw.get("flow_logs") or []:
+        build(out, "aws.ec2.flow_log", flow_log, account, region)
     return out
 
 

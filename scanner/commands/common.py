@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..graph import Graph
     from ..model import Finding, Snapshot, Source
     from ..policy import Config, Pack
 
@@ -58,6 +59,9 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
                        help="exit 1 when a finding at or above this severity fails (default: low)")
     group.add_argument("--allow-unknown", action="store_true",
                        help="do not count unknown/error findings (incomplete data) as failures")
+    group.add_argument("--fail-on-unevaluated", type=csv, default=set(), metavar="TYPE,...",
+                       help="fail when resources of these source types (AWS::Lambda::Function, aws_lambda_function...) "
+                       "are present, which haguard does not model")
     group.add_argument("--show-passed", action="store_true", help="list passing findings in the rich report")
     group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
 
@@ -169,22 +173,59 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
 
     findings: list[Finding] = []
     coverage = []
+    graphs = []  # kept for the HTML report's topology picture only
+    resilience = []
+    targets = recovery_targets(pack, config)
     for snapshot in snapshots:
         graph = build_graph(snapshot)
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
+        resilience.extend(resilience_of(graph, targets))
+        if args.format == "html":
+            graphs.append(graph)
     policies = [p.info() for p in pack.ordered()
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                          allow_unknown=args.allow_unknown, coverage=coverage)
+                          allow_unknown=args.allow_unknown, coverage=coverage,
+                          resources=sum(len(s.resources) for s in snapshots),
+                          unevaluated=[u for s in snapshots for u in s.unevaluated],
+                          fail_on_unevaluated=args.fail_on_unevaluated, resilience=resilience)
     check_output_not_input(args, run_inputs(args, pack, config, snapshots))
-    write_report(args, report)
+    write_report(args, report, graphs=graphs)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
-def write_report(args: argparse.Namespace, report: Any) -> None:
-    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout; a write error is an ``InputError``."""
+RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"
+
+
+def recovery_targets(pack: Pack, config: Config | None) -> dict[str, Any]:
+    """The RPO/RTO targets and workload tag of the pack's estimate policies (with the config's overrides)."""
+    from ..policy.engine import resolve_params
+
+    found: dict[str, Any] = {"workload_tag": "workload"}
+    for policy_id, name in ((RPO_POLICY, "rpo_target_seconds"), (RTO_POLICY, "rto_target_seconds")):
+        loaded = pack.policies.get(policy_id)
+        if loaded is not None:
+            params = resolve_params(loaded, config)
+            found[name] = params.get(name)
+            found["workload_tag"] = params.get("workload_tag", found["workload_tag"])
+    return found
+
+
+def resilience_of(graph: Any, targets: dict[str, Any]) -> list[Any]:
+    """The resilience-by-workload rows of one graph, against the targets."""
+    from ..graph.recovery import resilience_rows
+    from ..reports.resilience import ResilienceRow
+
+    promised = {"rpo_seconds": targets.get("rpo_target_seconds"), "rto_seconds": targets.get("rto_target_seconds")}
+    return [ResilienceRow.model_validate({**row, "targets": promised})
+            for row in resilience_rows(graph, str(targets["workload_tag"]))]
+
+
+def write_report(args: argparse.Namespace, report: Any, *, graphs: Sequence[Graph] = ()) -> None:
+    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout; ``graphs`` feed the HTML
+    report's topology picture. A write error is an ``InputError``."""
     from ..reports import render
 
     if args.format == "rich":
@@ -207,7 +248,7 @@ def write_report(args: argparse.Namespace, report: Any) -> None:
             render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
             text = buffer.getvalue()
     else:
-        text = render(report, args.format)
+        text = render(report, args.format, graphs=graphs)
         assert text is not None
     if args.output:
         from ..model import write_atomically

@@ -13,6 +13,7 @@ from .derive import (
     derive_zones,
 )
 from .model import Graph
+from .recovery import derive_recovery
 
 PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_zones" in model.derived]
 
@@ -31,6 +32,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_subnet_facts(graph)
         derive_zones(graph, PLACED_TYPES)
         derive_world_openings(graph)
+        derive_recovery(graph)
     return graph
 
 

@@ -86,12 +86,30 @@ def _route_item(reader: Reader) -> dict[str, Any]:
 
 def _sg_rule(egress: bool) -> FoldIn:
     def fold(reader: Reader, maybe: str | None) -> None:
-        group = _target(reader, "GroupId") or _target(reader, "GroupName")
-        if group is not None:
-            _append(reader, group, "egress" if egress else "ingress", maybe,
-                    lambda: sg_rule(reader, reader.props, egress))
+        group = _target(reader, "GroupId") or _target(reader, "GroupName") or _outside_group(reader)
+        _append(reader, group, "egress" if egress else "ingress", maybe, lambda: sg_rule(reader, reader.props, egress))
 
     return fold
+
+
+def _outside_group(reader: Reader) -> Mapped:
+    """A standalone rule whose group the template does not declare: a partial group of the rule's own, so that
+    the rule is judged (at its own line) although the group's other rules are not known."""
+    ref = reader.get("GroupId")
+    if ref is MISSING:
+        ref = reader.get("GroupName")
+    group = Mapped(reader.out.uid, "aws.ec2.security_group", reader.out.logical_id, reader.out.line,
+                   attributes={"ingress": [], "egress": []})
+    if isinstance(ref, Unknown):
+        group.unknown["group_id"] = ref.reason
+        name = "a group outside the template"
+    else:
+        name = reader.text(need(ref)) if ref is not MISSING else "the default VPC's group"
+        group.attributes["group_id"] = name
+    why = f"the other rules of {name} are declared outside this template"
+    group.partial.update({"ingress": why, "egress": why})
+    reader.ctx.mapped[group.uid] = group
+    return group
 
 
 def _nacl_entry(reader: Reader, maybe: str | None) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..model import Location, Relation, Resource, Snapshot, Source
+from ..model import Location, Relation, Resource, Snapshot, Source, Unevaluated
 from ..model.vocabulary import normalise_attributes, type_for_cfn
 from .cfn_engine import map_resource
 from .cfn_foldins import FOLD_INS
@@ -71,7 +71,11 @@ def load_cloudformation(path: str | Path, *, parameters: dict[str, str] | None =
                  maybe.get(lid))
     _public_access_defaults(ctx)
     _aurora_multi_az(ctx)
-    return _snapshot(ctx, bodies, region)
+    unevaluated = [Unevaluated(uid=ctx.uid(lid), source_type=body["Type"],
+                               location=Location(file=file, line=resources.key_lines.get(lid)))
+                   for lid, body in bodies.items()
+                   if lid not in resolver.excluded and not type_for_cfn(body["Type"]) and body["Type"] not in FOLD_INS]
+    return _snapshot(ctx, bodies, region, unevaluated)
 
 
 def _bodies(resources: LDict, file: str, skip_macros: bool) -> dict[str, LDict]:
@@ -200,7 +204,7 @@ def _aurora_multi_az(ctx: Context) -> None:
             out.attributes["multi_az"] = len(set(zones)) >= 2
 
 
-def _snapshot(ctx: Context, bodies: dict[str, LDict], region: str | None) -> Snapshot:
+def _snapshot(ctx: Context, bodies: dict[str, LDict], region: str | None, unevaluated: list[Unevaluated]) -> Snapshot:
     resources: list[Resource] = []
     for out in ctx.mapped.values():
         body = bodies[out.logical_id]
@@ -211,11 +215,12 @@ def _snapshot(ctx: Context, bodies: dict[str, LDict], region: str | None) -> Sna
         resources.append(Resource(
             uid=out.uid, type=out.type, name=out.logical_id, region=region,
             location=Location(file=ctx.file, line=out.line), attributes=out.attributes, unknown=out.unknown,
-            unknown_relations=out.unknown_relations, suppressions=_suppressions(body, ctx.file, out.line),
+            unknown_relations=out.unknown_relations, partial=out.partial,
+            suppressions=_suppressions(body, ctx.file, out.line),
         ))
     relations = [Relation(src=src, kind=kind, dst=dst) for src, kind, dst in ctx.relations]
     source = Source(kind="cloudformation", files=[ctx.file], regions=[region] if region else [])
-    return Snapshot(source=source, resources=resources, relations=relations)
+    return Snapshot(source=source, resources=resources, relations=relations, unevaluated=unevaluated)
 
 
 __all__ = ["load_cloudformation", "looks_like_cloudformation"]

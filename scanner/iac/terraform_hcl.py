@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, read_text
-from ..model import Location, Snapshot
+from ..model import Location, Snapshot, Unevaluated
 from .tf_mapping import Ref, TfResource, Unknown, build_snapshot, is_supported, map_resource
 from .zones import symbolic_zone
 
@@ -86,7 +86,7 @@ def load_terraform_hcl(directory: str | Path, *, var_overrides: dict[str, str] |
     region = root.region()
     loader.region = region
     root.expand()
-    return build_snapshot(SOURCE_KIND, [str(p) for p in loader.files], loader.items, region)
+    return build_snapshot(SOURCE_KIND, [str(p) for p in loader.files], loader.items, region, loader.unevaluated)
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -142,6 +142,7 @@ class _Loader:
     items: list[TfResource] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     region: str | None = None
+    unevaluated: list[Unevaluated] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,11 @@ class _Module:
             if is_supported(block.tf_type):
                 for address, ctx, unknown in self._instances(key, block):
                     self._emit(block, address, ctx, unknown)
+            else:
+                found = find_declaration(block.lines, block.tf_type, block.name)
+                self.loader.unevaluated.append(Unevaluated(
+                    uid=self.prefix + key, source_type=block.tf_type,
+                    location=Location(file=str(block.file), line=found[0] if found else None)))
         for name in self.calls:
             child = self.child(name)
             if isinstance(child, _Module):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, read_text
-from ..model import Location, Snapshot
+from ..model import Location, Snapshot, Unevaluated
 from .terraform_hcl import block_lines, find_declaration
 from .tf_mapping import (
     AFTER_APPLY,
@@ -52,13 +52,16 @@ def load_terraform_plan(path: str | Path) -> Snapshot:
     plan = _read(path)
     try:
         context = _PlanContext(plan, path)
-        items = [context.resource(entry, module)
-                 for entry, module in _walk(plan["planned_values"].get("root_module", {}))
-                 if entry.get("mode", "managed") == "managed" and is_supported(str(entry.get("type", "")))]
+        managed = [(entry, module) for entry, module in _walk(plan["planned_values"].get("root_module", {}))
+                   if entry.get("mode", "managed") == "managed"]
+        items = [context.resource(entry, module) for entry, module in managed if is_supported(str(entry.get("type")))]
+        unevaluated = [Unevaluated(uid=str(entry.get("address", "")), source_type=str(entry.get("type", "")),
+                                   location=context.location_of(entry, module))
+                       for entry, module in managed if not is_supported(str(entry.get("type")))]
     except (AttributeError, TypeError, KeyError, IndexError) as exc:
         # a plan whose parts have the wrong JSON types; Terraform never writes one
         raise InputError(f"malformed Terraform plan ({type(exc).__name__}: {exc})", str(path)) from None
-    return build_snapshot(SOURCE_KIND, [str(path)], items, context.region)
+    return build_snapshot(SOURCE_KIND, [str(path)], items, context.region, unevaluated)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -154,6 +157,10 @@ class _PlanContext:
                 values[key] = self._same_instance(location, key, address, scope) or value
         mapped = map_resource(tf_type, values, address=address)
         return TfResource(address, tf_type, name, mapped, location, suppressions)
+
+    def location_of(self, entry: dict[str, Any], module: str) -> Location:
+        """Where a planned resource is declared (its .tf file and line when found)."""
+        return self._locate(self.scope(module), str(entry.get("type", "")), str(entry.get("name", "")))[0]
 
     def _same_instance(self, location: Location, key: str, address: str, scope: _Scope) -> Ref | None:
         """``key = T.N[count.index].id`` (or ``[each.key]``) read from the .tf source: the instance of

@@ -17,12 +17,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Location, Relation, Resource, Snapshot, Source
+from ..model import Location, Relation, Resource, Snapshot, Source, Unevaluated
 from ..model.mapping import map_declared
+from ..model.values import Reference as Ref
 from ..model.values import Unknown
 from ..model.vocabulary import RESOURCE_TYPES, relation_allowed, type_for_terraform
 from .implicit import add_implicit_main_route_tables
-from .tf_hooks import CONTRIBUTORS, HOOKS, Builder, MappedResource, TfAdapter
+from .tf_hooks import CONTRIBUTORS, HOOKS, Builder, MappedResource, TfAdapter, resource_type_of
 from .zones import concretise
 
 AFTER_APPLY = "known after apply"
@@ -151,8 +152,11 @@ def _instance_name(item: TfResource) -> str:
     return item.name + suffix if suffix.startswith("[") else item.name
 
 
-def build_snapshot(kind: str, files: list[str], items: list[TfResource], region: str | None = None) -> Snapshot:
+def build_snapshot(kind: str, files: list[str], items: list[TfResource], region: str | None = None,
+                   unevaluated: list[Unevaluated] | None = None) -> Snapshot:
     """Assemble mapped resources into a snapshot: apply patches, keep well-typed relations.
+
+    ``unevaluated`` lists the resources of types haguard does not model (reported, never dropped).
 
     A VPC whose main route table Terraform does not manage (no ``aws_default_route_table`` or
     ``aws_main_route_table_association``) gets the empty main table AWS creates with it
@@ -199,7 +203,7 @@ def build_snapshot(kind: str, files: list[str], items: list[TfResource], region:
         relations.append(Relation(src=src, kind=kind_, dst=dst))
     return add_implicit_main_route_tables(Snapshot(
         source=Source(kind=kind, files=files, regions=[region] if region else []),
-        resources=list(resources.values()), relations=relations))
+        resources=list(resources.values()), relations=relations, unevaluated=list(unevaluated or [])))
 
 
 def partial_group(uid: str, name: str, group: str, location: Location | None, region: str | None,
@@ -222,3 +226,7 @@ def _patch(resource: Resource | None, attr: str, value: Any, append: bool) -> No
         resource.attributes.setdefault(attr, []).append(value)
     else:
         resource.attributes[attr] = value
+
+
+__all__ = ["AFTER_APPLY", "COMPUTED_WITH_AWS_DEFAULT", "MappedResource", "Ref", "TfResource", "Unknown",
+           "build_snapshot", "is_supported", "map_resource", "partial_group", "resource_type_of", "with_unknowns"]

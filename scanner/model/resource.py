@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .vocabulary import RelationKind
+
 
 class Location(BaseModel):
     """Where an IaC resource is declared (SARIF and pre-commit output point here)."""
@@ -49,11 +51,15 @@ class Resource(BaseModel):
 
 
 class Relation(BaseModel):
-    """A typed, directed edge between two resources (``src -[kind]-> dst``)."""
+    """A typed, directed edge between two resources (``src -[kind]-> dst``).
+
+    ``kind`` is one of the vocabulary's relation kinds; a snapshot rejects a relation that
+    ``RELATIONS`` does not allow between its two resources' types.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     src: str
-    kind: str
+    kind: RelationKind
     dst: str
     attributes: dict[str, Any] = Field(default_factory=dict)

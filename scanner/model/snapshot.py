@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import InputError, read_bytes
 from ..limits import MAX_INPUT_BYTES, MAX_NESTING
-from .resource import Relation, Resource
-from .vocabulary import normalise_attributes
+from .resource import Location, Relation, Resource
+from .vocabulary import normalise_attributes, relation_allowed
 
 SNAPSHOT_SCHEMA = "haguard.snapshot/1"
 
@@ -53,6 +53,17 @@ class CoverageGap(BaseModel):
     resource_types: list[str] = Field(default_factory=list)
 
 
+class Unevaluated(BaseModel):
+    """A resource the source declares or holds that no vocabulary type models: listed, never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uid: str
+    source_type: str = Field(description="The source's own type (AWS::Lambda::Function, aws_lambda_function...).")
+    location: Location | None = None
+    reason: str | None = Field(None, description="Why it is not evaluated, beyond being unmodelled.")
+
+
 class Snapshot(BaseModel):
     """Resources, relations and coverage; JSON on disk with a ``schema`` version.
 
@@ -67,21 +78,28 @@ class Snapshot(BaseModel):
     resources: list[Resource] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     coverage: list[CoverageGap] = Field(default_factory=list)
+    unevaluated: list[Unevaluated] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Snapshot:
         if self.schema_ != SNAPSHOT_SCHEMA:
             raise ValueError(f"unsupported snapshot schema {self.schema_!r} (expected {SNAPSHOT_SCHEMA!r})")
-        seen: set[str] = set()
+        types: dict[str, str] = {}
         for index, resource in enumerate(self.resources):
             uid = resource.uid
-            if uid in seen:
+            if uid in types:
                 raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {uid!r}")
-            seen.add(uid)
+            types[uid] = resource.type
             try:
                 resource.attributes = normalise_attributes(resource.type, resource.attributes, resource.unknown)
             except ValueError as exc:
                 raise _PathError(f"$.resources[{index}]", str(exc)) from None
+        for index, relation in enumerate(self.relations):
+            src_type, dst_type = types.get(relation.src), types.get(relation.dst)
+            if src_type is not None and not relation_allowed(src_type, relation.kind, dst_type):
+                target = dst_type or "any type"
+                raise _PathError(f"$.relations[{index}]", f"relation {src_type} -{relation.kind}-> {target} is not "
+                                 f"allowed by the vocabulary ({relation.src} -> {relation.dst})")
         return self
 
     def to_json(self) -> dict[str, Any]:

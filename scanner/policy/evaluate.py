@@ -324,7 +324,7 @@ def _partial(graph: Graph, subject: Subject, attr: str) -> str | None:
     resource = graph.resources.get(subject)
     partial = resource.partial.get(attr) if resource is not None else None
     if partial:
-        return f"{attr} known only in part: {partial}"
+        return f"{attr} of {subject} known only in part: {partial}"
     derived = graph.derived_partial.get(subject)
     return derived.get(attr) if derived else None
 

@@ -1,4 +1,4 @@
-"""Monitoring: CloudWatch metric alarms, log groups and VPC flow logs."""
+"""Monitoring: CloudWatch metric alarms and log groups."""
 
 from __future__ import annotations
 
@@ -58,25 +58,4 @@ class LogGroup(Attributes):
                                tf=Hook("kms_key"), live=Hook("kms_key"))
 
 
-class FlowLog(Attributes):
-    """A VPC flow log; ``logs`` the VPC, subnet or network interface whose traffic it records."""
-
-    type_name: ClassVar[str] = "aws.ec2.flow_log"
-    cfn_types: ClassVar[tuple[str, ...]] = ("AWS::EC2::FlowLog",)
-    tf_types: ClassVar[tuple[str, ...]] = ("aws_flow_log",)
-    live: ClassVar[Live] = Live("ec2:DescribeFlowLogs", "arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
-                                id="FlowLogId")
-    relations = (
-        rel("logs", ("aws.ec2.vpc", "aws.ec2.subnet"), cfn="ResourceId", tf="vpc_id|subnet_id", live="ResourceId"),
-    )
-
-    traffic_type: str | None = attr(None, "`TrafficType`: ACCEPT, REJECT or ALL.", cfn="TrafficType",
-                                    tf="traffic_type", live="TrafficType")
-    destination_type: str = attr("cloud-watch-logs", "`LogDestinationType`; default cloud-watch-logs.",
-                                 cfn="LogDestinationType", tf="log_destination_type", live="LogDestinationType")
-    destination: str | None = attr(None, "`LogDestination` (bucket or log group ARN) or `LogGroupName`.",
-                                   cfn="LogDestination|LogGroupName", tf="log_destination|log_group_name",
-                                   live="LogDestination|LogGroupName", ref=True)
-
-
-MODELS: tuple[type[Attributes], ...] = (MetricAlarm, LogGroup, FlowLog)
+MODELS: tuple[type[Attributes], ...] = (MetricAlarm, LogGroup)
