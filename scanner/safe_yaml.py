@@ -13,7 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError
-from .input_limits import ALIAS_NODES, NESTING
+from .limits import MAX_NESTING, MAX_YAML_ALIAS_NODES
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -73,11 +73,11 @@ def check_expansion(root: Node, file: str) -> None:
             if id(child) not in size:
                 stack.append((child, False))
     added = size[id(root)] - len(size)
-    if added > ALIAS_NODES.value():
-        raise ALIAS_NODES.error(f"YAML aliases expand the document by {added:,} nodes", file,
+    if added > MAX_YAML_ALIAS_NODES.value():
+        raise MAX_YAML_ALIAS_NODES.exceeded(f"YAML aliases expand the document by {added:,} nodes", file,
                                 root.start_mark.line + 1, "an alias bomb?")
-    if depth[id(root)] > NESTING.value():
-        raise NESTING.error(f"YAML aliases nest the document {depth[id(root)]:,} levels deep", file,
+    if depth[id(root)] > MAX_NESTING.value():
+        raise MAX_NESTING.exceeded(f"YAML aliases nest the document {depth[id(root)]:,} levels deep", file,
                             root.start_mark.line + 1)
 
 
@@ -93,7 +93,7 @@ def yaml_error(exc: yaml.YAMLError, file: str) -> InputError:
 
 def too_deep(file: str, kind: str = "document") -> InputError:
     """The error for a ``RecursionError``: nesting past Python's stack, so past the nesting limit too."""
-    return NESTING.error(f"{kind} nested more than {NESTING.value():,} levels deep", file)
+    return MAX_NESTING.exceeded(f"{kind} nested more than {MAX_NESTING.value():,} levels deep", file)
 
 
 def compose(text: str, file: str, loader: type[BoundedLoader] = BoundedLoader) -> Node | None:

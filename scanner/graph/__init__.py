@@ -6,7 +6,13 @@ from ..model import Snapshot
 from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
 from .capacity import derive_capacity
-from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_facts, derive_zones
+from .derive import (
+    add_implicit_route_tables,
+    add_route_edges,
+    derive_subnet_facts,
+    derive_world_openings,
+    derive_zones,
+)
 from .dns import derive_dns
 from .health import derive_health
 from .model import Graph
@@ -34,6 +40,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_vpc_tiers(graph)
         derive_nacl_facts(graph)
         derive_target_facts(graph)
+        derive_world_openings(graph)
         derive_recovery(graph)
         derive_capacity(graph)
         derive_dns(graph)

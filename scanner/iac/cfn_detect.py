@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import TEMPLATE_BYTES
+from ..limits import MAX_TEMPLATE_BYTES
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _RESOURCE_TYPE = re.compile(r"^(AWS|Custom)::")
@@ -38,7 +38,7 @@ def looks_like_cloudformation(path: str | Path) -> bool:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
             return False
-        if info.st_size > TEMPLATE_BYTES.value():
+        if info.st_size > MAX_TEMPLATE_BYTES.value():
             return _mentions_template(path)  # too large to parse: loading it says so
         data = path.read_bytes()
     except OSError:

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import NESTING
+from ..limits import MAX_NESTING
 from .cfn_parameters import PSEUDO_PARAMETERS, parameter_values, pseudo_value
 from .cfn_values import (
     AZ_LIST_UNKNOWN,
@@ -105,8 +105,8 @@ class Resolver:
             return self._cond_cache[name]
         if name in self._cond_stack:
             raise InputError(f"circular condition {name!r}", self.file, line)
-        if len(self._cond_stack) >= NESTING.value():
-            raise NESTING.error(f"conditions refer to each other more than {len(self._cond_stack)} deep",
+        if len(self._cond_stack) >= MAX_NESTING.value():
+            raise MAX_NESTING.exceeded(f"conditions refer to each other more than {len(self._cond_stack)} deep",
                                 self.file, line)
         self._cond_stack.append(name)
         try:
@@ -238,7 +238,7 @@ class Resolver:
         echoed = ECHOED_ATTRIBUTES.get((str(self.resources[target].get("Type")), str(attribute)))
         properties = self.resources[target].get("Properties")
         if (echoed and isinstance(properties, dict) and echoed in properties and (target, echoed) not in self._echoing
-                and len(self._echoing) < NESTING.value()):
+                and len(self._echoing) < MAX_NESTING.value()):
             self._echoing.add((target, echoed))
             try:
                 return self.resolve(properties[echoed], line)

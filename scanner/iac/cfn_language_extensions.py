@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import FOREACH_NODES, TEMPLATE_RESOURCES
+from ..limits import MAX_FOREACH_NODES, MAX_TEMPLATE_RESOURCES
 from .cfn_values import opaque, scalar_text
 from .cfn_yaml import LDict, LList, UnknownTag, node_line
 
@@ -48,10 +48,10 @@ class ForEachExpander:
         self.resolve = resolve
         self.unexpanded: list[Unexpanded] = []
         self._nodes = 0
-        self._budget = FOREACH_NODES.value()
+        self._budget = MAX_FOREACH_NODES.value()
         self._current: tuple[str, int | None] = ("Fn::ForEach", None)
         self._resources = 0
-        self._max_resources = TEMPLATE_RESOURCES.value()
+        self._max_resources = MAX_TEMPLATE_RESOURCES.value()
 
     def section(self, mapping: LDict, section: str) -> LDict:
         """``mapping`` (Resources or Conditions) with its top-level loops expanded."""
@@ -119,14 +119,15 @@ class ForEachExpander:
         self._resources += 1
         if self._resources > self._max_resources:
             loop, line = self._current
-            raise TEMPLATE_RESOURCES.error(f"{loop} makes the template more than {self._max_resources:,} resources",
-                                           self.file, line, "AWS itself refuses more than 500")
+            raise MAX_TEMPLATE_RESOURCES.exceeded(
+                f"{loop} makes the template more than {self._max_resources:,} resources",
+                self.file, line, "AWS itself refuses more than 500")
 
     def _substitute(self, value: Any, identifier: str, item: str) -> Any:
         self._nodes += 1
         if self._nodes > self._budget:
             loop, line = self._current
-            raise FOREACH_NODES.error(f"{loop} keeps expanding", self.file, line)
+            raise MAX_FOREACH_NODES.exceeded(f"{loop} keeps expanding", self.file, line)
         if isinstance(value, str):
             return _replace(value, identifier, item)
         if isinstance(value, dict):

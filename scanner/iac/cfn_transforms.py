@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import AWS_TEMPLATE_RESOURCES, TEMPLATE_RESOURCES
+from ..limits import AWS_TEMPLATE_RESOURCES, MAX_TEMPLATE_RESOURCES
 from .cfn_language_extensions import FOREACH, ForEachExpander, has_foreach
 from .cfn_yaml import LDict, UnknownTag
 
@@ -153,8 +153,8 @@ def _expand(prepared: Prepared, file: str, resources: LDict,
 
 def _check_count(prepared: Prepared, file: str, resources: LDict, line: int | None) -> None:
     count = sum(1 for key in resources if not key.startswith("Fn::"))
-    if count > TEMPLATE_RESOURCES.value():
-        raise TEMPLATE_RESOURCES.error(f"template has {count:,} resources", file, line,
+    if count > MAX_TEMPLATE_RESOURCES.value():
+        raise MAX_TEMPLATE_RESOURCES.exceeded(f"template has {count:,} resources", file, line,
                                        "AWS itself refuses more than 500")
     if count > AWS_TEMPLATE_RESOURCES:
         prepared.notices.append(Notice(line, f"template has {count:,} resources, more than the "

@@ -13,16 +13,15 @@ import bisect
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, require_regular_file
 from ..errors import read_text as _read_text
-from ..input_limits import NESTING, TEMPLATE_BYTES
+from ..limits import MAX_NESTING, MAX_TEMPLATE_BYTES
 from ..safe_yaml import BoundedLoader, too_deep, yaml_error
 
 SHORT_FORMS: dict[str, str] = {
@@ -81,12 +80,12 @@ class _Loader(BoundedLoader):
         super().__init__(stream, file)
         self.unknown_tags: list[UnknownTag] = []
         self._depth = 0
-        self._max_depth = NESTING.value()
+        self._max_depth = MAX_NESTING.value()
 
     def _descend(self, node: yaml.Node) -> None:
         self._depth += 1
         if self._depth > self._max_depth:
-            raise NESTING.error(f"YAML nested {self._depth} levels deep", self.file, node.start_mark.line + 1)
+            raise MAX_NESTING.exceeded(f"YAML nested {self._depth} levels deep", self.file, node.start_mark.line + 1)
 
     def construct_ldict(self, node: yaml.MappingNode, deep: bool = True) -> LDict:
         self._descend(node)
@@ -237,8 +236,8 @@ def _load_json(text: str, file: str) -> Any:
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file) from None
     depth = _json_depth(data)
-    if depth > NESTING.value():
-        raise NESTING.error(f"JSON nested {depth} levels deep", file)
+    if depth > MAX_NESTING.value():
+        raise MAX_NESTING.exceeded(f"JSON nested {depth} levels deep", file)
     _json_lines(text, data)
     return data
 
@@ -247,17 +246,15 @@ def read_text(path: Path, file: str) -> str:
     """The file's text (a UTF-8 BOM dropped), or an ``InputError`` naming it: unreadable, not a regular
     file (a FIFO would block), larger than the template size limit, or not UTF-8."""
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputError(f"cannot read template: {exc.strerror}", file) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("not a regular file", file)
-    if info.st_size > TEMPLATE_BYTES.value():
-        raise TEMPLATE_BYTES.error(f"template is {info.st_size:,} bytes", file)
-    try:
+        require_regular_file(path, "template")
+        size = os.stat(path).st_size
+        if size > MAX_TEMPLATE_BYTES.value():
+            raise MAX_TEMPLATE_BYTES.exceeded(f"template is {size:,} bytes", file)
         return _read_text(path, "template", encoding="utf-8-sig")
     except InputError as exc:
-        raise InputError(exc.message, file) from None
+        raise InputError(exc.message, file, exc.line) from None
+    except OSError as exc:
+        raise InputError(f"cannot read template: {exc.strerror}", file) from None
 
 
 def parse_template(text: str, file: str, unknown_tags: list[UnknownTag] | None = None) -> Any:

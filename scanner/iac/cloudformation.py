@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..input_limits import AWS_TEMPLATE_BYTES
+from ..limits import AWS_TEMPLATE_BYTES
 from ..model import Location, Relation, Resource, Snapshot, Source
 from ..model import Unevaluated as NotEvaluated
 from ..model.vocabulary import normalise_attributes, relation_allowed, type_for_cfn

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, require_regular_file
 from ..model import Snapshot
 from .implicit import add_implicit_main_route_tables
 from .zones import SYMBOLIC_ZONE, concretise, pinned_region, zone_names
@@ -67,8 +67,8 @@ def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: 
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
-        if not path.is_dir() and not path.is_file():
-            raise InputError("not a regular file or directory (a FIFO or device would block)", str(path))
+        if not path.is_dir():
+            require_regular_file(path, "input")
         if kind == "terraform":
             directory = path if path.is_dir() else path.parent
             if directory not in tf_dirs:
@@ -76,6 +76,10 @@ def discover(paths: Iterable[Path], kind: str = "auto", *, ignore_unrecognised: 
             continue
         candidates = list(_walk(path)) if path.is_dir() else [path]
         for candidate in candidates:
+            if not candidate.is_file():  # a FIFO, socket or device is no template (and could block a read)
+                if candidate.name.endswith(TEMPLATE_SUFFIXES + TERRAFORM_SUFFIXES):
+                    notify(f"{candidate}: skipped: not a regular file")
+                continue
             detected = kind if (kind != "auto" and path.is_file()) else _classify(candidate)
             if kind not in ("auto", detected) and path.is_dir():
                 continue

@@ -64,9 +64,9 @@ def test_a_few_aliases_are_fine(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
     ("deep.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Metadata": ' + "[" * 100_000 + "]" * 100_000
-     + "}}}", "JSON nested more than 100 levels deep: over the limit of 100 levels of nesting"),
+     + "}}}", "JSON nested more than 100 levels deep: more than the limit of 100 levels of nesting"),
     ("deep2.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Metadata": ' + "[" * 150 + "]" * 150
-     + "}}}", "JSON nested 153 levels deep: over the limit of 100 levels of nesting; set HAGUARD_MAX_NESTING"),
+     + "}}}", "JSON nested 153 levels deep: more than the limit of 100 levels of nesting (set HAGUARD_MAX_NESTING"),
     ("deep.yaml", BUCKET + "Metadata: " + "[" * 150 + "]" * 150 + "\n", "YAML nested 101 levels deep"),
     ("deep2.yaml", BUCKET + "Metadata:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 130)) + "  " * 130 + "x\n",
      "HAGUARD_MAX_NESTING"),
@@ -130,8 +130,8 @@ def _json_template(resources: int, padding: int = 0) -> str:
 def test_template_over_ten_times_aws_size_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "big.json"
     path.write_text(_json_template(1, padding=10 * 1024 * 1024 + 1))
-    line = _exit_2(["iac", str(path)], capsys, "template is 10,485,8", "over the limit of 10,485,760 bytes")
-    assert line.endswith("set HAGUARD_MAX_TEMPLATE_BYTES to raise it")
+    line = _exit_2(["iac", str(path)], capsys, "template is 10,485,8", "more than the limit of 10,485,760 bytes")
+    assert line.endswith("(set HAGUARD_MAX_TEMPLATE_BYTES to raise it)")
 
 
 def test_template_over_aws_size_is_evaluated_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,14 +149,14 @@ def test_resource_count_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["iac", str(path), "--format", "json"]) != 2
     assert "warning: template has 501 resources, more than the 500 AWS accepts" in capsys.readouterr().err
     monkeypatch.setenv("HAGUARD_MAX_TEMPLATE_RESOURCES", "500")
-    _exit_2(["iac", str(path)], capsys, "template has 501 resources: over the limit of 500 resources",
+    _exit_2(["iac", str(path)], capsys, "template has 501 resources: more than the limit of 500 resources",
             "HAGUARD_MAX_TEMPLATE_RESOURCES")
 
 
 def test_default_resource_limit_is_ten_times_aws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "many.json"
     path.write_text(_json_template(5001))
-    _exit_2(["iac", str(path)], capsys, "template has 5,001 resources: over the limit of 5,000")
+    _exit_2(["iac", str(path)], capsys, "template has 5,001 resources: more than the limit of 5,000")
 
 
 def test_a_fifo_never_blocks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +165,7 @@ def test_a_fifo_never_blocks(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     fifo = tmp_path / "t.yaml"
     os.mkfifo(fifo)
     for argv in (["--type", "cloudformation"], ["--ignore-unrecognised"], []):
-        _exit_2(["iac", *argv, str(fifo)], capsys, f"{fifo}: not a regular file or directory")
+        _exit_2(["iac", *argv, str(fifo)], capsys, f"{fifo}: cannot read input: a FIFO, not a regular file")
     (tmp_path / "b.yaml").write_text(BUCKET)
     assert main(["iac", "--format", "json", str(tmp_path)]) != 2  # a FIFO in a directory is skipped, named
     assert f"{fifo}: skipped" in capsys.readouterr().err

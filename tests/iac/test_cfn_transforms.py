@@ -290,8 +290,8 @@ def test_nested_loops_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("HAGUARD_MAX_FOREACH_NODES", "20000")  # the default bound takes seconds to reach
     with pytest.raises(InputError) as info:  # 60^5 copies would never end
         load_template(path)
-    assert str(info.value) == (f"{path}:19: Fn::ForEach::L4 keeps expanding: over the limit of 20,000 nodes made by "
-                               "Fn::ForEach; set HAGUARD_MAX_FOREACH_NODES to raise it")
+    assert str(info.value) == (f"{path}:19: Fn::ForEach::L4 keeps expanding: more than the limit of 20,000 "
+                               "nodes made by Fn::ForEach (set HAGUARD_MAX_FOREACH_NODES to raise it)")
 
 
 def test_loops_stop_at_the_resource_limit(tmp_path: Path) -> None:
