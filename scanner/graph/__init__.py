@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Snapshot
 from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
+from .backups import derive_backup_facts
 from .capacity import derive_capacity
 from .derive import (
     add_implicit_route_tables,
@@ -41,6 +42,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_nacl_facts(graph)
         derive_target_facts(graph)
         derive_world_openings(graph)
+        derive_backup_facts(graph)
         derive_recovery(graph)
         derive_capacity(graph)
         derive_dns(graph)

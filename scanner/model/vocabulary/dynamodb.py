@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import normalise
-from ._base import LIVE_ONLY, RECOVERY, Attributes
+from ._base import LIVE_ONLY, RECOVERY, Attributes, Item
 from ._fields import Hook, Live, attr
+from .backup import BACKUP_FACT_ITEMS, BACKUP_FACTS
 
 TABLE = "aws.dynamodb.table"
 _CFN_TABLE = "AWS::DynamoDB::Table"
@@ -27,7 +28,8 @@ class Table(Attributes):
     tf_types: ClassVar[tuple[str, ...]] = ("aws_dynamodb_table",)
     live: ClassVar[Live] = Live("dynamodb:DescribeTable", "arn:aws:dynamodb:{region}:{account}:table/{id}",
                                 id="TableName", arn_path="Table.TableArn", name="TableName")
-    derived: ClassVar[dict[str, str]] = dict(RECOVERY)
+    derived: ClassVar[dict[str, str]] = {**RECOVERY, **BACKUP_FACTS}
+    derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_latency_max_ms": ("lag_window_seconds",)}
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="Tags", tf="tags", live="Tags")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._base import PLACED, RECOVERY, Attributes
+from ._base import PLACED, RECOVERY, Attributes, Item
 from ._fields import Hook, Live, attr, rel
+from .backup import BACKUP_FACT_ITEMS, BACKUP_FACTS
 
 FILE_SYSTEM = "aws.efs.file_system"
 
@@ -29,7 +30,8 @@ class FileSystem(Attributes):
         rel("uses_security_group", "aws.ec2.security_group", cfn=Hook("mount_targets"),
             tf=Hook("mount_targets"), live="MountTargets[*].SecurityGroups"),
     )
-    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY, **BACKUP_FACTS}
+    derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="FileSystemTags", tf="tags", live="Tags")
     one_zone_availability_zone: str | None = attr(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import normalise
-from ._base import LIVE_ONLY, PLACED, RECOVERY, Attributes
+from ._base import LIVE_ONLY, PLACED, RECOVERY, Attributes, Item
 from ._fields import Hook, Live, attr, rel
+from .backup import BACKUP_FACT_ITEMS, BACKUP_FACTS
 
 DB_INSTANCE = "aws.rds.db_instance"
 DB_CLUSTER = "aws.rds.db_cluster"
@@ -38,7 +39,8 @@ class DbInstance(Attributes):
         rel("replica_of", DB_INSTANCE, cfn="SourceDBInstanceIdentifier", tf={_INSTANCE: "replicate_source_db"},
             live="ReadReplicaSourceDBInstanceIdentifier", why="cluster members replicate through the cluster"),
     )
-    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY, **BACKUP_FACTS}
+    derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
         "replica_lag_max_seconds": ("lag_window_seconds",),
         "multi_az": ("is_read_replica", "replica_of"),  # a replica's standby finding names its source
@@ -115,7 +117,8 @@ class DbCluster(Attributes):
         rel("replica_of", DB_CLUSTER, cfn="ReplicationSourceIdentifier", tf="replication_source_identifier",
             live="ReplicationSourceIdentifier"),
     )
-    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY, **BACKUP_FACTS}
+    derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"global_rpo_lag_max_ms": ("lag_window_seconds",)}
 
     engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")
