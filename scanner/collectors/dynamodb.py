@@ -60,11 +60,21 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
         }
         resource = build(out, TABLE, item, account, region)
         pitr_defaults(resource)
-        pitr = (entry.get("backups") or {}).get("PointInTimeRecoveryDescription") or {}
-        lag = seconds_between(pitr.get("LatestRestorableDateTime"), raw.get("taken_at"))
-        if lag is not None:
-            resource.attributes["pitr_lag_seconds"] = lag
+        pitr_lag(resource, entry, raw.get("taken_at"))
     return out
+
+
+def pitr_lag(resource: Resource, entry: dict[str, Any], taken_at: Any) -> None:
+    """Hook ``pitr_lag``: seconds from ``LatestRestorableDateTime`` to the scan; unknown when PITR is on (or
+    its state unknown) and AWS gave no time."""
+    pitr = (entry.get("backups") or {}).get("PointInTimeRecoveryDescription") or {}
+    lag = seconds_between(pitr.get("LatestRestorableDateTime"), taken_at)
+    if lag is not None:
+        resource.attributes["pitr_lag_seconds"] = lag
+    elif "pitr_enabled" in resource.unknown:
+        resource.unknown["pitr_lag_seconds"] = resource.unknown["pitr_enabled"]
+    elif resource.attributes.get("pitr_enabled"):
+        resource.unknown["pitr_lag_seconds"] = "PITR is on but AWS reported no LatestRestorableDateTime"
 
 
 def pitr_defaults(resource: Resource) -> None:

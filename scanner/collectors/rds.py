@@ -59,7 +59,7 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
         resource = build(out, DB_INSTANCE, item, account, region)
         replica_source(resource, item)
         standby_zone(resource, item)
-        pitr_lag(resource, item.get("LatestRestorableTime"), taken_at)
+        pitr_lag(resource, item.get("LatestRestorableTime"), taken_at, member=bool(item.get("DBClusterIdentifier")))
     global_members = _global_membership(raw.get("global_clusters"))
     for item in raw.get("db_clusters") or []:
         resource = build(out, DB_CLUSTER, item, account, region)
@@ -89,11 +89,18 @@ def standby_zone(resource: Resource, item: dict[str, Any]) -> None:
             "SecondaryAvailabilityZone not returned by DescribeDBInstances for a Multi-AZ DB")
 
 
-def pitr_lag(resource: Resource, latest: Any, taken_at: Any) -> None:
-    """Hook ``pitr_lag``: seconds from ``LatestRestorableTime`` to the scan (point-in-time-recovery gap)."""
+def pitr_lag(resource: Resource, latest: Any, taken_at: Any, *, member: bool = False) -> None:
+    """Hook ``pitr_lag``: seconds from ``LatestRestorableTime`` to the scan (point-in-time-recovery gap).
+
+    With automated backups on and no ``LatestRestorableTime`` (a DB still being created, or one whose
+    backups have not run yet) the gap is unknown, not "no gap". Cluster ``member``s restore with their cluster.
+    """
     lag = seconds_between(latest, taken_at)
     if lag is not None:
         resource.attributes["pitr_lag_seconds"] = lag
+    elif (resource.attributes.get("backup_retention_days") or 0) > 0 and "backup_retention_days" not in (
+            resource.unknown) and not member:
+        resource.unknown["pitr_lag_seconds"] = "automated backups are on but AWS reported no LatestRestorableTime"
 
 
 def _global_membership(global_clusters: list[dict[str, Any]] | None) -> dict[str, str]:

@@ -461,19 +461,22 @@ def derive_recovery_points(graph: Graph) -> None:
             store = graph.resources[uid]
             facts, unknown = graph.derived[uid], graph.derived_unknown[uid]
             if iac:
-                for name in ("has_recovery_point", "recovery_point_age_hours", "has_restore_test", "restore_minutes",
-                             "restore_age_days"):
+                for name in ("has_recovery_point", "recovery_point_age_hours", "has_continuous_backup",
+                             "has_restore_test", "restore_minutes", "restore_age_days"):
                     unknown[name] = "recovery points and restore jobs are known only from a live scan"
                 continue
             gap = _gap(graph, store, (VAULT,))
             scope = (store.account, store.region)
-            local = [p for p in points.get(uid, []) if p.get("age_hours") is not None]
+            found = points.get(uid, [])
+            snapshots = [p for p in found if p.get("age_hours") is not None]
             why = gap or unread[scope].get("recovery_points")
             if why:
-                unknown["has_recovery_point"] = unknown["recovery_point_age_hours"] = why
+                for name in ("has_recovery_point", "recovery_point_age_hours", "has_continuous_backup"):
+                    unknown[name] = why
             else:
-                facts["has_recovery_point"] = bool(local)
-                facts["recovery_point_age_hours"] = min((p["age_hours"] for p in local), default=None)
+                facts["has_recovery_point"] = bool(snapshots)
+                facts["recovery_point_age_hours"] = min((p["age_hours"] for p in snapshots), default=None)
+                facts["has_continuous_backup"] = any(p.get("continuous") for p in found)
             why = gap or unread[scope].get("restores")
             if why:  # an unread vault may hold a later restore
                 unknown["has_restore_test"] = unknown["restore_minutes"] = unknown["restore_age_days"] = why

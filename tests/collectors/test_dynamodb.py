@@ -68,7 +68,8 @@ def test_denied_continuous_backups_leave_only_pitr_unknown() -> None:
     _seed()
     collected, ctx = collect(dynamodb, hooks=[deny("DescribeContinuousBackups")])
     orders = by_uid(snapshot_of(collected, ctx))[_table("orders")]
-    assert set(orders.unknown) == {"pitr_enabled", "pitr_recovery_period_days"}
+    assert set(orders.unknown) == {"pitr_enabled", "pitr_recovery_period_days", "pitr_lag_seconds"}
+    assert orders.unknown["pitr_lag_seconds"] == orders.unknown["pitr_enabled"]
     assert "DescribeContinuousBackups: AccessDenied" in orders.unknown["pitr_enabled"]
     assert "pitr_enabled" not in orders.attributes
     assert orders.attributes["billing_mode"] == "PAY_PER_REQUEST"

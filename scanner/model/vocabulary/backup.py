@@ -127,7 +127,9 @@ class RecoveryPointSummary(Item):
     resource_type: str | None = attr(None, "`ResourceType` (RDS, Aurora, DynamoDB, EFS, S3...).")
     latest_created_at: str | None = attr(None, "`CreationDate` of the newest completed recovery point (ISO 8601).")
     age_hours: float | None = attr(None, "Hours from that recovery point's creation to the scan.")
-    completed: int = attr(0, "Completed (or available) recovery points of the resource in the vault.")
+    completed: int = attr(0, "Completed (or available) snapshot recovery points of the resource in the vault.")
+    continuous: bool = attr(False, "True when a continuous-backup rule keeps an available recovery point of the "
+                            "resource in the vault (its freshness is the PITR gap, not its creation date).")
 
 
 class RestoreSummary(Item):
@@ -195,7 +197,10 @@ BACKUP_FACTS: dict[str, str] = {
     "plan selecting it, and (RDS instances) cross-Region automated-backup replication. Partial when a selection's "
     "match or a copy vault's Region is unknown.",
     "has_recovery_point": "True when a vault of the scan holds a completed recovery point of the store (live).",
-    "recovery_point_age_hours": "Hours from the newest completed recovery point of the store to the scan (live).",
+    "recovery_point_age_hours": "Hours from the newest completed snapshot recovery point of the store to the scan "
+    "(live).",
+    "has_continuous_backup": "True when an AWS Backup continuous-backup recovery point of the store is available "
+    "(live; how fresh it is is the PITR gap that pitr-freshness judges).",
     "has_restore_test": "True when a completed restore job of one of the store's recovery points was found (live).",
     "restore_minutes": "How long the latest completed restore of the store's recovery points took, in minutes (live).",
     "restore_age_days": "Days since that restore completed (live).",
