@@ -1,0 +1,118 @@
+"""Attribute parity: every resource of the architecture has the same normalised attributes and relations
+from CloudFormation, the Terraform plan, Terraform HCL and the live (moto) account.
+
+What is compared comes from the vocabulary's declarations (``parity_compare``): a source whose
+declaration has no path for an attribute (its ``why`` says why) is skipped for it, and runtime values
+that only live gives are not compared. Where a source legitimately cannot know a value, it must say
+so (the attribute is unknown, never a different value) and ``CANNOT_KNOW`` lists it here with the
+reason: anything else unknown, or listed but known, fails.
+
+Live values come from moto. Where moto drops a field AWS returns, ``seed_services.MOTO_GAPS`` fills
+it in moto's response as the AWS API reference documents it (and fails once moto returns it itself).
+"""
+
+from __future__ import annotations
+
+import pytest
+from parity_compare import (
+    Difference,
+    Unknown,
+    attribute_value,
+    can_give_attribute,
+    can_give_relation,
+    relations,
+)
+from parity_sources import SOURCES, Source
+
+from scanner.model.vocabulary import declarations
+from scanner.model.vocabulary import RESOURCE_TYPES
+
+_AFTER_APPLY = "known after apply"
+
+# (source, type, parity name, attribute) -> what the reason must say
+CANNOT_KNOW: dict[tuple[str, str, str, str], str] = {
+}
+
+# (source, type, parity name, relation kind) -> what the reason must say
+RELATIONS_CANNOT_KNOW: dict[tuple[str, str, str, str], str] = {
+}
+
+
+def _attribute_differences(sources: dict[str, Source], key: tuple[str, str]) -> list[Difference]:
+    type_name, name = key
+    resources = {s: sources[s].by_key()[key] for s in SOURCES}
+    found: list[Difference] = []
+    for attribute in declarations(RESOURCE_TYPES[type_name]):
+        givers = [s for s in SOURCES if can_give_attribute(sources[s], resources[s], attribute)]
+        if len(givers) < 2:
+            continue
+        values = {s: attribute_value(sources[s], resources[s], attribute) for s in givers}
+        what = f"{type_name} {name}.{attribute}"
+        for source, value in values.items():
+            listed = CANNOT_KNOW.get((source, type_name, name, attribute))
+            if isinstance(value, Unknown) and (listed is None or listed not in value.reason):
+                found.append(Difference(what, {source: value}, "unknown, not listed in CANNOT_KNOW"))
+            elif listed is not None and not isinstance(value, Unknown):
+                found.append(Difference(what, {source: value}, f"listed as unknown ({listed}) but known"))
+        known = {s: v for s, v in values.items() if not isinstance(v, Unknown)}
+        if len({repr(v) for v in known.values()}) > 1:
+            found.append(Difference(what, known))
+    return found
+
+
+def test_every_source_holds_the_architecture(sources: dict[str, Source], keys: set[tuple[str, str]]) -> None:
+    for source in SOURCES:
+        held = set(sources[source].by_key()) & keys
+        assert held == keys, f"{source} lacks {sorted(keys - held)}"
+
+
+def test_the_architecture_has_every_type_all_sources_can_give(keys: set[tuple[str, str]]) -> None:
+    covered = {type_name for type_name, _ in keys}
+    assert not sorted(set(RESOURCE_TYPES) - covered - NOT_IN_THE_ARCHITECTURE), "types the parity test does not cover"
+
+
+# Types no resource of the architecture has, and why.
+NOT_IN_THE_ARCHITECTURE: set[str] = set()
+
+
+def test_attributes_are_equal_in_every_source(sources: dict[str, Source], keys: set[tuple[str, str]]) -> None:
+    differences = [d for key in sorted(keys) for d in _attribute_differences(sources, key)]
+    assert not differences, "attributes differ between sources:\n" + "\n".join(map(str, differences))
+
+
+def test_cannot_know_lists_only_architecture_resources(keys: set[tuple[str, str]]) -> None:
+    for source, type_name, name, _ in [*CANNOT_KNOW, *RELATIONS_CANNOT_KNOW]:
+        assert source in SOURCES and (type_name, name) in keys, (source, type_name, name)
+
+
+def test_relations_are_equal_in_every_source(sources: dict[str, Source], keys: set[tuple[str, str]]) -> None:
+    found = {s: relations(sources[s], keys) for s in SOURCES}
+    union = sorted({triple for triples in found.values() for triple in triples})
+    by_key = {s: sources[s].by_key() for s in SOURCES}
+    differences = []
+    for src_key, kind, dst_key in union:
+        missing = []
+        for source in SOURCES:
+            src, dst = by_key[source][src_key], by_key[source][dst_key]
+            if (src_key, kind, dst_key) in found[source] or not can_give_relation(sources[source], src, kind, dst):
+                continue
+            listed = RELATIONS_CANNOT_KNOW.get((source, *src_key, kind))
+            reason = src.unknown_relations.get(kind)
+            if listed is None or reason is None or listed not in reason:
+                missing.append(source)
+        if missing:
+            differences.append(Difference(f"{src_key} -{kind}-> {dst_key}", dict.fromkeys(missing, "missing")))
+    assert not differences, "relations differ between sources:\n" + "\n".join(map(str, differences))
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_unknown_relations_are_listed(sources: dict[str, Source], keys: set[tuple[str, str]], source: str) -> None:
+    unlisted = []
+    for key, resource in sources[source].by_key().items():
+        if key not in keys:
+            continue
+        for kind, reason in resource.unknown_relations.items():
+            listed = RELATIONS_CANNOT_KNOW.get((source, *key, kind))
+            if listed is None or listed not in reason:
+                unlisted.append(f"{key} {kind}: {reason}")
+    assert not unlisted, f"{source}: relations unknown but not listed:\n" + "\n".join(unlisted)
