@@ -17,8 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from plan_model import Expr, Planned, Ref, render_plan  # noqa: E402
-from plan_services import COMPUTED_SERVICES, services  # noqa: E402
+from plan_model import Expr, Planned, Ref, render_plan
+from plan_services import COMPUTED_SERVICES, services
 
 PLAN = Path(__file__).parent / "data" / "hcl" / "plan.json"
 REGION = "us-east-1"

@@ -16,15 +16,16 @@ from parity_sources import (
     live_source,
     plan_source,
 )
-from seed_services import ParitySeeder
+from seed_services import MotoGaps, ParitySeeder
 
 from scanner.live.options import LiveOptions
 from scanner.live.scan import collect_live
 
 
 @pytest.fixture(scope="session")
-def live() -> Iterator[Source]:
-    """``ParitySeeder.primary`` in an in-process moto account, scanned by ``collect_live``."""
+def seeded() -> Iterator[tuple[Source, ParitySeeder]]:
+    """``ParitySeeder.primary`` in an in-process moto account, scanned by ``collect_live`` (moto's gaps
+    completed by ``ParitySeeder.moto_gaps``)."""
     with pytest.MonkeyPatch.context() as patch:
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
             patch.delenv(name, raising=False)
@@ -34,15 +35,30 @@ def live() -> Iterator[Source]:
         with mock_aws():
             seeder = ParitySeeder(boto3.Session(region_name=REGION))
             seeder.primary()
-            snapshot = collect_live(LiveOptions(regions=[REGION]), progress=False)
-            yield live_source(snapshot, seeder.aliases)
+            snapshot = collect_live(LiveOptions(regions=[REGION]), progress=False,
+                                    client_hooks=[seeder.moto_gaps.hook])
+            yield live_source(snapshot, seeder.aliases), seeder
+
+
+@pytest.fixture(scope="session")
+def live(seeded: tuple[Source, ParitySeeder]) -> Source:
+    return seeded[0]
+
+
+@pytest.fixture(scope="session")
+def moto_gaps(seeded: tuple[Source, ParitySeeder]) -> MotoGaps:
+    return seeded[1].moto_gaps
 
 
 @pytest.fixture(scope="session")
 def sources(live: Source) -> dict[str, Source]:
     """Every source by name."""
-    return {"cloudformation": cloudformation_source(), "terraform-plan": plan_source(),
-            "terraform-hcl": hcl_source(), "live": live}
+    found = {"cloudformation": cloudformation_source(), "terraform-plan": plan_source(),
+             "terraform-hcl": hcl_source(), "live": live}
+    keys = architecture_keys(found["cloudformation"])
+    for source in found.values():
+        source.restrict(keys)
+    return found
 
 
 @pytest.fixture(scope="session")

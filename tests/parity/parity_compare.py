@@ -13,11 +13,13 @@ Values are compared after ``Source.translate`` (uids and ids as parity names) an
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from parity_sources import Source
+from pydantic import BaseModel
 
 from scanner.model import Resource
 from scanner.model.vocabulary import HOOK_RELATIONS, RESOURCE_TYPES, declarations
@@ -41,6 +43,34 @@ def canonical(value: Any) -> Any:
         if items and all(isinstance(v, dict) for v in items):
             return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, default=str))
         return items
+    return value
+
+
+def item_model(model: type[BaseModel], attribute: str) -> type[BaseModel] | None:
+    """The item model of a list (or single item) attribute, if it is one."""
+    annotation = model.model_fields[attribute].annotation
+    args = typing.get_args(annotation)
+    inner = args[0] if typing.get_origin(annotation) is list and args else annotation
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def fields_not_given(resource_type: str, attribute: str, sources: list[Source]) -> set[str]:
+    """Item fields that one of ``sources`` declares it cannot give (no path, and a ``why``)."""
+    item = item_model(RESOURCE_TYPES[resource_type], attribute)
+    if item is None:
+        return set()
+    return {name for name, decl in declarations(item).items() if decl.why and any(
+        decl.path(s.vocabulary_source) is None for s in sources)}  # type: ignore[arg-type]
+
+
+def without_fields(value: Any, fields: set[str]) -> Any:
+    """``value`` (an item or a list of items) without ``fields``."""
+    if not fields or isinstance(value, Unknown):
+        return value
+    if isinstance(value, list):
+        return [without_fields(v, fields) for v in value]
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in fields}
     return value
 
 

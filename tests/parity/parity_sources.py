@@ -91,6 +91,8 @@ class Source:
     """uid (resources, and unmodelled resources they reference) -> parity name."""
     source_types: dict[str, str] = field(default_factory=dict)
     """uid -> the CloudFormation or Terraform type it was declared as (empty for live)."""
+    outside: set[str] = field(default_factory=set)
+    """uids of resources outside the architecture (moto's defaults, the DR bucket): kept as they are."""
 
     @property
     def vocabulary_source(self) -> str:
@@ -109,10 +111,14 @@ class Source:
             found[key] = resource
         return found
 
+    def restrict(self, keys: set[tuple[str, str]]) -> None:
+        """Translate only the uids of the architecture's resources (a literal ARN stays literal elsewhere)."""
+        self.outside = {r.uid for r in self.snapshot.resources if self.key(r) not in keys}
+
     def translate(self, value: Any) -> Any:
         """``value`` with every uid (or other identifier) of a resource replaced by ``<parity name>``."""
         if isinstance(value, str):
-            name = self.names.get(value)
+            name = self.names.get(value) if value not in self.outside else None
             return f"<{name}>" if name is not None else value
         if isinstance(value, list):
             return [self.translate(v) for v in value]

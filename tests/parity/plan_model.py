@@ -35,7 +35,7 @@ class Ref:
     @property
     def references(self) -> list[str]:
         found = [f"{self.instance}.{self.attribute}", self.instance]
-        return found + [self.address] if self.key is not None else found
+        return [*found, self.address] if self.key is not None else found
 
 
 @dataclass(frozen=True)

@@ -150,10 +150,11 @@ def containers() -> list[Planned]:
         Planned("aws_cloudwatch_log_group", "ecs_api", {"name": "/ecs/api", "retention_in_days": 30}),
         Planned("aws_ecs_task_definition", "api", {
             "family": "api", "cpu": "256", "memory": "512", "network_mode": "awsvpc",
-            "requires_compatibilities": ["EC2"], "container_definitions": json.dumps(CONTAINERS, separators=(",", ":"))}),
+            "requires_compatibilities": ["EC2"],
+            "container_definitions": json.dumps(CONTAINERS, separators=(",", ":"))}),
         Planned("aws_ecs_service", "api", {
-            "name": "api", "cluster": Ref("aws_ecs_cluster.apps"), "task_definition": Ref("aws_ecs_task_definition.api",
-                                                                                          "arn"),
+            "name": "api", "cluster": Ref("aws_ecs_cluster.apps"),
+            "task_definition": Ref("aws_ecs_task_definition.api", "arn"),
             "desired_count": Expr(("var.api_desired_count",), 2), "launch_type": "EC2",
             "scheduling_strategy": "REPLICA", "health_check_grace_period_seconds": 60,
             "deployment_minimum_healthy_percent": 100, "deployment_maximum_percent": 200,

@@ -49,7 +49,8 @@ class Subnet(Attributes):
         cfn="AvailabilityZone", tf="availability_zone", live="AvailabilityZone")
     availability_zone_id: str | None = attr(None, "`AvailabilityZoneId` (e.g. use1-az1).",
                                             cfn="AvailabilityZoneId", tf="availability_zone_id",
-                                            live="AvailabilityZoneId")
+                                            live="AvailabilityZoneId",
+                                            chosen_by_aws="AWS maps zone names to zone ids per account")
     cidr_block: str | None = attr(None, "`CidrBlock`.", cfn="CidrBlock", tf="cidr_block", live="CidrBlock")
     map_public_ip_on_launch: bool = attr(
         False, "`MapPublicIpOnLaunch`; AWS default false (true only in default subnets).",
