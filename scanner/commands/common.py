@@ -82,10 +82,13 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
     findings: list[Finding] = []
     coverage = []
     graphs = []  # kept for the HTML report's topology picture only
+    resilience = []
+    targets = recovery_targets(pack, config)
     for snapshot in snapshots:
         graph = build_graph(snapshot)
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
+        resilience.extend(resilience_of(graph, targets))
         if args.format == "html":
             graphs.append(graph)
     policies = [p.info() for p in pack.ordered()
@@ -94,10 +97,37 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
                           allow_unknown=args.allow_unknown, coverage=coverage,
                           resources=sum(len(s.resources) for s in snapshots),
                           unevaluated=[u for s in snapshots for u in s.unevaluated],
-                          fail_on_unevaluated=args.fail_on_unevaluated)
+                          fail_on_unevaluated=args.fail_on_unevaluated, resilience=resilience)
     write_report(args, report, graphs=graphs)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
+
+
+RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"
+
+
+def recovery_targets(pack: Pack, config: Config | None) -> dict[str, Any]:
+    """The RPO/RTO targets and workload tag of the pack's estimate policies (with the config's overrides)."""
+    from ..policy.engine import resolve_params
+
+    found: dict[str, Any] = {"workload_tag": "workload"}
+    for policy_id, name in ((RPO_POLICY, "rpo_target_seconds"), (RTO_POLICY, "rto_target_seconds")):
+        loaded = pack.policies.get(policy_id)
+        if loaded is not None:
+            params = resolve_params(loaded, config)
+            found[name] = params.get(name)
+            found["workload_tag"] = params.get("workload_tag", found["workload_tag"])
+    return found
+
+
+def resilience_of(graph: Any, targets: dict[str, Any]) -> list[Any]:
+    """The resilience-by-workload rows of one graph, against the targets."""
+    from ..graph.recovery import resilience_rows
+    from ..reports.resilience import ResilienceRow
+
+    promised = {"rpo_seconds": targets.get("rpo_target_seconds"), "rto_seconds": targets.get("rto_target_seconds")}
+    return [ResilienceRow.model_validate({**row, "targets": promised})
+            for row in resilience_rows(graph, str(targets["workload_tag"]))]
 
 
 def write_report(args: argparse.Namespace, report: Any, *, graphs: Sequence[Graph] = ()) -> None:

@@ -170,8 +170,8 @@ def render_html(
     by_severity = [(s.value, [v for v in views if v.finding.severity is s]) for s in Severity]
     if resilience is None:
         resilience = getattr(report, "resilience", None)
-    rows = [{"row": r, "rpo": objective(r.rpo_seconds, r.targets.rpo_seconds if r.targets else None),
-             "rto": objective(r.rto_seconds, r.targets.rto_seconds if r.targets else None),
+    rows = [{"row": r, "rpo": objective(r.rpo_seconds, r.targets.rpo_seconds if r.targets else None, r.mechanism),
+             "rto": objective(r.rto_seconds, r.targets.rto_seconds if r.targets else None, r.mechanism),
              "anchor": resource_anchor(r.store_uid) if r.store_uid else None}
             for r in parse_resilience(resilience or [])]
     context = {

@@ -85,6 +85,16 @@ def render_markdown(report: Report) -> str:
         lines += _table(["Account", "Region", "Operation", "Error"],
                         [[md_cell(g.account or "-"), md_cell(g.region or "-"),
                           md_cell(f"{g.service}:{g.operation}"), md_cell(g.error)] for g in report.coverage])
+    if report.resilience:
+        from .resilience import by_store, cell
+
+        icons = {"meets": "✅", "misses": "❌", "unknown": "❔", "none": ""}
+        rows = [[md_cell(workload), md_cell(store)] + [md_cell(f"{icons[state]} {text}".strip())
+                                                       for text, state in (cell(cells.get(d))
+                                                                           for d in ("instance", "az", "region"))]
+                for workload, store, cells in by_store(report.resilience)]
+        lines += ["", f"### Resilience by workload ({len(rows)} stores)", ""]
+        lines += _table(["Workload", "Store", "Instance", "AZ", "Region"], rows)
     if summary.unevaluated_by_type:
         lines += ["", f"### Not evaluated ({summary.unevaluated})", ""]
         lines += _table(["Source type", "Resources"], [[md_cell(t), str(n)]

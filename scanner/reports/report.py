@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scanner import __version__
 from scanner.model import CoverageGap, Finding, PolicyInfo, Severity, Source, Status, Unevaluated
 
+from .resilience import ResilienceRow
+
 REPORT_SCHEMA = "haguard.report/1"
 
 #: Statuses that count as a failure when at or above ``fail_on`` (unknown/error only without allow_unknown).
@@ -63,6 +65,8 @@ class Report(BaseModel):
     unevaluated: list[Unevaluated] = Field(default_factory=list, description="Resources no vocabulary type models.")
     fail_on_unevaluated: list[str] = Field(default_factory=list,
                                            description="Source types whose not-evaluated resources fail the run.")
+    resilience: list[ResilienceRow] = Field(
+        default_factory=list, description="Estimated RPO/RTO per data store and disruption, grouped by workload.")
 
 
 def counts_as_failure(finding: Finding, allow_unknown: bool) -> bool:
@@ -121,6 +125,7 @@ def build_report(
     resources: int | None = None,
     unevaluated: Iterable[Unevaluated] = (),
     fail_on_unevaluated: Iterable[str] = (),
+    resilience: Iterable[ResilienceRow] = (),
     version: str = __version__,
 ) -> Report:
     """Sort findings and policies, count them, and wrap everything in a ``Report``.
@@ -145,6 +150,7 @@ def build_report(
         coverage=gaps,
         unevaluated=skipped,
         fail_on_unevaluated=sorted(fail_types),
+        resilience=list(resilience),
     )
 
 

@@ -54,6 +54,8 @@ class ResilienceRow(BaseModel):
     rto_seconds: NonNegativeFloat | None = None
     mechanism: str
     targets: ResilienceTargets | None = None
+    rpo_why: str | None = None
+    rto_why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,40 @@ def duration(seconds: float | None) -> str:
     return f"{days} d" + (f" {rest // 3600} h" if rest // 3600 else "")
 
 
-def verdict(value: float | None, target: float | None) -> Verdict:
-    """Compare a measured objective with its target; an unknown value never meets it."""
+def verdict(value: float | None, target: float | None, mechanism: str = "") -> Verdict:
+    """Compare an estimated objective with its target; an unknown value never meets it, and a disruption no
+    mechanism covers (``mechanism == "none"``) misses it."""
+    if mechanism == "none":
+        return Verdict("misses" if target is not None else "none", "none", duration(target) if target else "")
     if target is None:
         return Verdict("none", duration(value), "")
     if value is None:
         return Verdict("unknown", "unknown", duration(target))
     return Verdict("meets" if value <= target else "misses", duration(value), duration(target))
+
+
+def by_store(rows: Sequence[ResilienceRow]) -> list[tuple[str, str, dict[str, ResilienceRow]]]:
+    """Rows grouped as (workload, store, {disruption: row}), in order."""
+    grouped: dict[tuple[str, str], dict[str, ResilienceRow]] = {}
+    for row in rows:
+        grouped.setdefault((row.workload, row.store), {})[row.disruption.value] = row
+    return [(workload, store, cells) for (workload, store), cells in grouped.items()]
+
+
+def cell(row: ResilienceRow | None) -> tuple[str, str]:
+    """A store's estimate for one disruption as text (``RPO 5 min · RTO 2 min (sync-standby)``) and its state
+    (``meets``, ``misses``, ``unknown`` or ``none``)."""
+    if row is None:
+        return "-", "none"
+    targets = row.targets or ResilienceTargets()
+    rpo = verdict(row.rpo_seconds, targets.rpo_seconds, row.mechanism)
+    rto = verdict(row.rto_seconds, targets.rto_seconds, row.mechanism)
+    states = {rpo.state, rto.state}
+    state = "misses" if "misses" in states else "unknown" if "unknown" in states else \
+        "meets" if "meets" in states else "none"
+    if row.mechanism == "none":
+        return "nothing recovers", state
+    return f"RPO {rpo.value} · RTO {rto.value} ({row.mechanism})", state
 
 
 def parse_resilience(rows: Sequence[ResilienceRow | Mapping[str, Any]]) -> list[ResilienceRow]:
@@ -106,5 +135,5 @@ def parse_resilience(rows: Sequence[ResilienceRow | Mapping[str, Any]]) -> list[
     return parsed
 
 
-__all__ = ["Disruption", "ResilienceRow", "ResilienceTargets", "Verdict", "duration", "parse_resilience",
-           "verdict"]
+__all__ = ["Disruption", "ResilienceRow", "ResilienceTargets", "Verdict", "by_store", "cell", "duration",
+           "parse_resilience", "verdict"]

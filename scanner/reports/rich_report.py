@@ -173,6 +173,28 @@ def _coverage(report: Report, console: Console) -> None:
         console.print(Padding(line, (0, 0, 0, 2), expand=False))
 
 
+_CELL_STYLE = {"meets": "green", "misses": "red", "unknown": "magenta", "none": "dim"}
+
+
+def _resilience(report: Report, console: Console) -> None:
+    if not report.resilience:
+        return
+    from .resilience import by_store, cell
+
+    targets = report.resilience[0].targets
+    title = "Resilience by workload" + (f" (targets: RPO {targets.rpo_seconds:g} s, RTO {targets.rto_seconds:g} s)"
+                                        if targets and targets.rpo_seconds is not None and
+                                        targets.rto_seconds is not None else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("workload", "store", "instance", "AZ", "Region"):
+        table.add_column(column)
+    for workload, store, cells in by_store(report.resilience):
+        shown = [cell(cells.get(d)) for d in ("instance", "az", "region")]
+        table.add_row(workload, store, *(Text(text, style=_CELL_STYLE[state]) for text, state in shown))
+    console.print()
+    console.print(table)
+
+
 def _unevaluated(report: Report, console: Console) -> None:
     by_type = report.summary.unevaluated_by_type
     if not by_type:
@@ -208,6 +230,7 @@ def render_rich(report: Report, console: Console, *, show_passed: bool = False, 
     _open_findings(report, console, verbose)
     _suppressed(report, console)
     _coverage(report, console)
+    _resilience(report, console)
     _unevaluated(report, console)
     _passed(report, console, show_passed)
     failing = report.summary.failing > 0

@@ -83,7 +83,7 @@ def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_example_report_screenshot_is_not_blank_and_shows_the_topology(example_report: Path, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
-    screenshot(example_report, shot, width=1280, height=6000, scale=0.5)  # the whole page, in fewer pixels
+    screenshot(example_report, shot, width=1280, height=12000, scale=0.4)  # the whole page, in fewer pixels
     counts, sampled = _colours(shot, step=2)
     white = counts.get((255, 255, 255), 0)
     assert len(counts) > 200, f"only {len(counts)} colours: a blank or unstyled page"

@@ -46,3 +46,27 @@ PLACED = {
 
 IAC_PLACED = "IaC places the resource by subnet; the graph derives its zones from them"
 LIVE_ONLY = "a runtime value AWS reports once the resource exists (live only)"
+
+_DISRUPTIONS = ("instance", "az", "region")
+RECOVERY: dict[str, str] = {
+    "recovery_estimated": "True for a data store whose RPO/RTO the graph estimates (not a replica, cluster member "
+    "or Memcached cluster, which are judged through their primary).",
+    **{f"rpo_{d}_seconds": f"Estimated RPO in seconds after an {d} disruption: the best configured mechanism "
+       "(sync standby, failover, replica with observed lag, global table, PITR, backups; `scanner/graph/recovery.py`, "
+       "docs/rpo-rto.md). Unknown where an input (lag, restore time) is not measured; null when nothing recovers."
+       for d in _DISRUPTIONS},
+    **{f"rto_{d}_seconds": f"Estimated RTO in seconds after an {d} disruption (same mechanisms)."
+       for d in _DISRUPTIONS},
+    **{f"recovery_{d}_mechanism": f"The mechanism behind the {d} RPO estimate, or `none` when nothing recovers."
+       for d in _DISRUPTIONS},
+}
+"""Recovery estimates the graph derives for every data store."""
+
+CAPACITY: dict[str, str] = {
+    "min_capacity": "The capacity the service keeps at least: an ASG's or node group's `min_size`; an ECS service's "
+    "scalable-target `min_capacity`, else its `desired_count` (derived by the graph).",
+    "zone_count": "Distinct AZs the capacity is spread over (its subnets' zones).",
+    "capacity_after_az_loss": "`min_capacity` left when one of `zone_count` AZs is lost, spread evenly: "
+    "floor(min_capacity x (zones - 1) / zones); 0 in a single AZ (static stability, REL11-BP05).",
+}
+"""Capacity facts the graph derives for services that scale (``scanner/graph/capacity.py``)."""

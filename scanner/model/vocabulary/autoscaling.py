@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._base import PLACED, Attributes
+from ._base import CAPACITY, PLACED, Attributes
 from ._fields import Hook, Live, attr, rel
 
 ASG = "aws.autoscaling.group"
@@ -33,7 +33,7 @@ class AutoScalingGroup(Attributes):
         rel("targets", ("aws.elbv2.target_group", "aws.elb.load_balancer"), cfn=Hook("attachments"),
             tf=Hook("attachments"), live=Hook("traffic_sources"), reverse=True),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **CAPACITY}
 
     min_size: int | None = attr(None, "`MinSize` (required by AWS).", cfn="MinSize", tf="min_size", live="MinSize")
     max_size: int | None = attr(None, "`MaxSize` (required by AWS).", cfn="MaxSize", tf="max_size", live="MaxSize")

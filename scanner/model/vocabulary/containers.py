@@ -6,7 +6,7 @@ import json
 from typing import Any, ClassVar
 
 from .. import normalise
-from ._base import PLACED, Attributes, Item
+from ._base import CAPACITY, PLACED, Attributes, Item
 from ._fields import Live, attr, rel
 
 ECS_CLUSTER = "aws.ecs.cluster"
@@ -108,7 +108,7 @@ class EcsService(Attributes):
         rel("targets", "aws.elbv2.target_group", cfn="LoadBalancers[*].TargetGroupArn",
             tf="load_balancer[*].target_group_arn", live="loadBalancers[*].targetGroupArn", reverse=True),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **CAPACITY}
 
     launch_type: str | None = attr(None, "`launchType` (EC2, FARGATE, EXTERNAL); unset with a capacity provider.",
                                    cfn="LaunchType", tf="launch_type", live="launchType")
@@ -186,7 +186,7 @@ class EksNodegroup(Attributes):
         rel("in_subnet", "aws.ec2.subnet", cfn="Subnets", tf="subnet_ids", live="subnets"),
         rel("member_of", EKS_CLUSTER, cfn="ClusterName", tf="cluster_name", live="clusterName"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **CAPACITY}
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="Tags", tf="tags", live="tags")
     min_size: int | None = attr(None, "`scalingConfig.minSize`.", cfn="ScalingConfig.MinSize",

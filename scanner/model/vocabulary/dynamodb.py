@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import model_validator
 
 from .. import normalise
-from ._base import LIVE_ONLY, Attributes
+from ._base import LIVE_ONLY, RECOVERY, Attributes
 from ._fields import Hook, Live, attr
 
 TABLE = "aws.dynamodb.table"
@@ -30,6 +30,7 @@ class Table(Attributes):
     tf_types: ClassVar[tuple[str, ...]] = ("aws_dynamodb_table",)
     live: ClassVar[Live] = Live("dynamodb:DescribeTable", "arn:aws:dynamodb:{region}:{account}:table/{id}",
                                 id="TableName", arn_path="Table.TableArn", name="TableName")
+    derived: ClassVar[dict[str, str]] = dict(RECOVERY)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_latency_max_ms": ("lag_window_seconds",)}
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="Tags", tf="tags", live="Tags")

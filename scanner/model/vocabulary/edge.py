@@ -87,6 +87,9 @@ class HealthCheck(Attributes):
     """A Route 53 health check."""
 
     type_name: ClassVar[str] = HEALTH_CHECK
+    derived: ClassVar[dict[str, str]] = {
+        "detection_seconds": "`FailureThreshold` x `RequestInterval`: how long the checkers take to declare the "
+        "endpoint unhealthy (derived by the graph)."}
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::Route53::HealthCheck",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_route53_health_check",)
     live: ClassVar[Live] = Live("route53:ListHealthChecks", "arn:aws:route53:::healthcheck/{id}", id="Id")
@@ -108,6 +111,12 @@ class RecordSet(Attributes):
     """A Route 53 record set; ``checked_by`` its health check."""
 
     type_name: ClassVar[str] = "aws.route53.record_set"
+    derived: ClassVar[dict[str, str]] = {
+        "failover_partner": "The uid of the record with the other failover role and the same zone, name and type "
+        "(null when there is none; derived by the graph).",
+        "partner_health_check_differs": "True when this record and its failover partner use different health "
+        "checks (at least one has one).",
+    }
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::Route53::RecordSet",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_route53_record",)
     live: ClassVar[Live] = Live("route53:ListResourceRecordSets", "{id}", id="RecordUid", name="Name")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._base import PLACED, Attributes
+from ._base import PLACED, RECOVERY, Attributes
 from ._fields import Hook, Live, attr, rel
 
 FILE_SYSTEM = "aws.efs.file_system"
@@ -29,7 +29,7 @@ class FileSystem(Attributes):
         rel("uses_security_group", "aws.ec2.security_group", cfn=Hook("mount_targets"),
             tf=Hook("mount_targets"), live="MountTargets[*].SecurityGroups"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="FileSystemTags", tf="tags", live="Tags")
     one_zone_availability_zone: str | None = attr(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from .. import normalise
-from ._base import PLACED, Attributes, Item
+from ._base import PLACED, RECOVERY, Attributes, Item
 from ._fields import Hook, Live, attr, rel
 
 REPLICATION_GROUP = "aws.elasticache.replication_group"
@@ -61,7 +61,7 @@ class ReplicationGroup(Attributes):
         rel("uses_security_group", "aws.ec2.security_group", cfn="SecurityGroupIds", tf="security_group_ids",
             live="MemberClusterDetails[*].SecurityGroups[*].SecurityGroupId"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_lag_max_seconds": ("lag_window_seconds",)}
 
     engine: str = attr("redis", "`Engine`; default redis.", cfn="Engine", tf="engine",
@@ -117,7 +117,7 @@ class CacheCluster(Attributes):
         rel("member_of", REPLICATION_GROUP, tf="replication_group_id", live="ReplicationGroupId",
             why="CloudFormation cache clusters cannot join a replication group"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
 
     engine: str | None = attr(None, "`Engine` (redis, valkey, memcached).", cfn="Engine", tf="engine",
                               live="Engine")

@@ -60,6 +60,9 @@ class TargetGroup(Attributes):
     """An ELBv2 target group; ``targets`` its instances or Auto Scaling groups."""
 
     type_name: ClassVar[str] = TARGET_GROUP
+    derived: ClassVar[dict[str, str]] = {
+        "detection_seconds": "`unhealthy_threshold` x `health_check_interval_seconds`: how long the load balancer "
+        "takes to declare a failed target unhealthy (derived by the graph)."}
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::ElasticLoadBalancingV2::TargetGroup",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_lb_target_group", "aws_alb_target_group")
     live: ClassVar[Live] = Live("elbv2:DescribeTargetGroups", _ELB_ARN + "targetgroup/{id}", id="TargetGroupName",
@@ -96,6 +99,10 @@ class TargetGroup(Attributes):
     stickiness_type: str | None = attr(None, "`stickiness.type` (lb_cookie, app_cookie, source_ip...).",
                                        cfn="TargetGroupAttributes[Key=stickiness.type].Value",
                                        tf="stickiness.type", live=_lb_attribute("stickiness.type"))
+    stickiness_duration_seconds: int = attr(
+        86400, "`stickiness.lb_cookie.duration_seconds`; default 86400 (one day).",
+        cfn="TargetGroupAttributes[Key=stickiness.lb_cookie.duration_seconds].Value", tf="stickiness.cookie_duration",
+        live=_lb_attribute("stickiness.lb_cookie.duration_seconds"))
     deregistration_delay_seconds: int = attr(
         300, "`deregistration_delay.timeout_seconds`; default 300.",
         cfn="TargetGroupAttributes[Key=deregistration_delay.timeout_seconds].Value", tf="deregistration_delay",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import normalise
-from ._base import LIVE_ONLY, PLACED, Attributes
+from ._base import LIVE_ONLY, PLACED, RECOVERY, Attributes
 from ._fields import Hook, Live, attr, rel
 
 DB_INSTANCE = "aws.rds.db_instance"
@@ -39,7 +39,7 @@ class DbInstance(Attributes):
         rel("replica_of", DB_INSTANCE, cfn="SourceDBInstanceIdentifier", tf={_INSTANCE: "replicate_source_db"},
             live="ReadReplicaSourceDBInstanceIdentifier", why="cluster members replicate through the cluster"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replica_lag_max_seconds": ("lag_window_seconds",)}
 
     engine: str | None = attr(None, "`Engine` (postgres, mysql, aurora-postgresql...).",
@@ -114,7 +114,7 @@ class DbCluster(Attributes):
         rel("replica_of", DB_CLUSTER, cfn="ReplicationSourceIdentifier", tf="replication_source_identifier",
             live="ReplicationSourceIdentifier"),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"global_rpo_lag_max_ms": ("lag_window_seconds",)}
 
     engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import normalise
-from ._base import Attributes, Item
+from ._base import RECOVERY, Attributes, Item
 from ._fields import Hook, Live, attr
 
 _METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
@@ -83,6 +83,7 @@ class Bucket(Attributes):
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::S3::Bucket",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_s3_bucket",)
     live: ClassVar[Live] = Live("s3:ListBuckets", "arn:aws:s3:::{id}", id="Name", name="Name")
+    derived: ClassVar[dict[str, str]] = dict(RECOVERY)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
         "replication_latency_max_seconds": ("lag_window_seconds",)}
 

@@ -17,6 +17,8 @@ class ScalableTarget(Attributes):
     """A scalable target; ``scales`` the service or table its ``resource_id`` names."""
 
     type_name: ClassVar[str] = SCALABLE_TARGET
+    derived: ClassVar[dict[str, str]] = {
+        "scaling_headroom": "`max_capacity` - `min_capacity`: how far the target may scale out (derived)."}
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::ApplicationAutoScaling::ScalableTarget",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_appautoscaling_target",)
     live: ClassVar[Live] = Live("application-autoscaling:DescribeScalableTargets", "{id}", id="TargetUid",
