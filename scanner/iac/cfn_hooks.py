@@ -202,11 +202,20 @@ def alarm_dimensions(reader: Reader) -> None:
     if dimensions is MISSING:
         return
     reader.build("dimensions", "Dimensions", lambda: {
-        reader.text(d.get("Name")): reader.text(d.get("Value")) for d in map(reader.mapping, reader.items(dimensions))})
+        reader.text(d.get("Name")): _dimension_value(reader, d.get("Value"))
+        for d in map(reader.mapping, reader.items(dimensions))})
     for index, dimension in enumerate(dimensions if isinstance(dimensions, list) else []):
         value = dimension.get("Value") if isinstance(dimension, dict) else None
         if isinstance(value, (ResourceRef, Unknown)):
             reader.relate("alarms_on", f"Dimensions.{index}", value=value)
+
+
+def _dimension_value(reader: Reader, value: Any) -> str:
+    """A dimension's value: ``!Ref Orders`` is the instance's identifier, which AWS reports only once it exists
+    (the reference itself becomes ``alarms_on``), not the template's uid."""
+    if isinstance(value, ResourceRef):
+        raise UnknownValue(f"!Ref {value.logical_id}: the value it stands for is known only after deployment")
+    return reader.text(value)
 
 
 def distribution_origins(reader: Reader) -> None:

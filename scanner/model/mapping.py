@@ -250,6 +250,8 @@ def convert(model: type[BaseModel], name: str, decl: From, raw: Any, adapter: Ad
         return _scalar(raw, decl, shape.convert)
     if shape.kind == "list":
         assert shape.convert is not None
+        if isinstance(raw, Reference) and decl.ref and raw.targets:
+            return list(raw.targets)  # one expression naming several resources (a list of references)
         if isinstance(raw, Unknown | Reference):
             raw = _scalar(raw, decl, lambda v: v)
         if isinstance(raw, str):

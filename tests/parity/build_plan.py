@@ -118,6 +118,7 @@ def _associations(table: str, members: tuple[str, ...]) -> list[Planned]:
         "route_table_id": Ref(f"aws_route_table.{table}")}, key=member) for member in members]
 
 
+BATCH_TAG = {"key": "workload-class", "value": "batch", "propagate_at_launch": True}
 ALL_EGRESS = {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}
 
 
@@ -203,7 +204,7 @@ def compute() -> list[Planned]:
                                                   "instance_type": "t3.micro"})]
     health = {"web": {"health_check_type": "ELB", "health_check_grace_period": 120,
                       "target_group_arns": [Ref("aws_lb_target_group.web", "arn")]},
-              "batch": {"health_check_grace_period": 300}}
+              "batch": {"health_check_grace_period": 300, "tag": [BATCH_TAG]}}
     for name, members in (("web", ("app-a", "app-b")), ("batch", ("app-a",))):
         out.append(Planned("aws_autoscaling_group", name, {
             "name": name, "min_size": 0, "max_size": 4, "desired_capacity": 0,

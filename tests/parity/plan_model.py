@@ -95,8 +95,11 @@ def after(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
                 unknown[key] = [p[1] for p in pairs]
         elif isinstance(value, list):
             known[key] = [v.value if isinstance(v, Ref) else v for v in map(_value, value)]
-        elif isinstance(value, dict):
-            known[key] = {k: _value(v) for k, v in value.items()}
+        elif isinstance(value, dict):  # a map argument: an unknown element is left out and marked
+            entries = {k: _value(v) for k, v in value.items()}
+            known[key] = {k: v.value if isinstance(v, Ref) else v for k, v in entries.items() if not _is_unknown(v)}
+            if any(_is_unknown(v) for v in entries.values()):
+                unknown[key] = {k: True for k, v in entries.items() if _is_unknown(v)}
         else:
             known[key] = value
     return known, unknown

@@ -120,7 +120,8 @@ def compute() -> list[Planned]:
                 "launch_template": [{
                     "launch_template_specification": [{"launch_template_id": Ref("aws_launch_template.app"),
                                                        "version": "$Latest"}],
-                    "override": [{"instance_type": "t3.micro"}, {"instance_type": "t3a.micro"}]}]}]}),
+                    "override": [{"instance_type": "t3.micro"}, {"instance_type": "t3a.micro"}]}]}],
+            "tag": [{"key": "workload-class", "value": "batch", "propagate_at_launch": True}]}),
         Planned("aws_autoscaling_policy", "web_cpu", {
             "name": "web-cpu", "autoscaling_group_name": web_group, "policy_type": "TargetTrackingScaling",
             "target_tracking_configuration": [{
@@ -287,6 +288,44 @@ def edge() -> list[Planned]:
     ]
 
 
+def others() -> list[Planned]:
+    """An instance behind a classic load balancer, an interface endpoint (compute.tf); an alarm and the
+    global cluster (data.tf); the backup selection (storage.tf)."""
+    app = [Ref("aws_subnet.this", key="app-a"), Ref("aws_subnet.this", key="app-b")]
+    return [
+        Planned("aws_instance", "app_1", {
+            "ami": "ami-12c6146b", "instance_type": "t3.micro", "subnet_id": subnet("app-a"),
+            "vpc_security_group_ids": [group("app")], "monitoring": True, "tags": {"Name": "app-1"}},
+            extra_unknown=("availability_zone", "private_ip", "public_ip")),
+        Planned("aws_elb", "legacy", {
+            "name": "legacy", "internal": False, "subnets": [subnet("pub-a"), subnet("pub-b")],
+            "security_groups": [group("web")], "instances": [Ref("aws_instance.app_1")],
+            "cross_zone_load_balancing": True, "connection_draining": True, "connection_draining_timeout": 60,
+            "listener": [{"lb_port": 80, "lb_protocol": "http", "instance_port": 8080, "instance_protocol": "http"}],
+            "tags": {"Name": "legacy"}}, extra_unknown=("arn", "dns_name", "zone_id", "availability_zones")),
+        Planned("aws_vpc_endpoint", "ecr_api", {
+            "vpc_id": Ref("aws_vpc.main"), "vpc_endpoint_type": "Interface",
+            "service_name": "com.amazonaws.us-east-1.ecr.api", "subnet_ids": app,
+            "security_group_ids": [group("app")], "private_dns_enabled": True, "tags": {"Name": "ecr-api"}},
+            extra_unknown=("arn", "dns_entry", "network_interface_ids", "owner_id")),
+        Planned("aws_cloudwatch_metric_alarm", "orders_cpu", {
+            "alarm_name": "orders-cpu", "namespace": "AWS/RDS", "metric_name": "CPUUtilization",
+            "statistic": "Average", "period": 60, "evaluation_periods": 3, "threshold": 80,
+            "comparison_operator": "GreaterThanThreshold",
+            "alarm_actions": [f"arn:aws:sns:us-east-1:{ACCOUNT}:oncall"],
+            "dimensions": {"DBInstanceIdentifier": Ref("aws_db_instance.orders", "identifier", "orders")}},
+            extra_unknown=("arn",)),
+        Planned("aws_rds_global_cluster", "ledger_global", {
+            "global_cluster_identifier": "ledger-global",
+            "source_db_cluster_identifier": Ref("aws_rds_cluster.ledger", "arn"), "deletion_protection": False},
+            extra_unknown=("arn", "engine", "engine_version", "global_cluster_members")),
+        Planned("aws_backup_selection", "stateful", {
+            "name": "stateful", "plan_id": Ref("aws_backup_plan.daily"),
+            "iam_role_arn": f"arn:aws:iam::{ACCOUNT}:role/backup",
+            "resources": [Ref("aws_db_instance.orders", "arn"), Ref("aws_efs_file_system.shared", "arn")]}),
+    ]
+
+
 def services() -> list[Planned]:
     """The added resource instances, in the order of the .tf files."""
-    return [*network(), *compute(), *containers(), *storage(), *edge()]
+    return [*network(), *compute(), *containers(), *storage(), *edge(), *others()]

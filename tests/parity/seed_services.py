@@ -23,6 +23,8 @@ Seeder: Any = seed_module().Seeder
 ACCOUNT = "123456789012"
 LOG_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b3c5e1e-6f7a-4d55-9e0f-2a1c3d4e5f60"
 DR_VAULT = f"arn:aws:backup:us-west-2:{ACCOUNT}:backup-vault:dr-vault"
+BATCH_TAG = {"ResourceType": "auto-scaling-group", "Key": "workload-class", "Value": "batch",
+             "PropagateAtLaunch": True}
 
 
 @dataclass
@@ -103,6 +105,7 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         self.aliases: dict[str, str] = {}
         self.moto_gaps = MotoGaps()
         self.acl_associations: dict[str, str] = {}
+        self.plan_id = self.shared_arn = ""
 
     def primary(self) -> dict[str, str]:
         ids: dict[str, str] = super().primary()
@@ -112,6 +115,7 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         self.containers(ids, groups)
         self.storage(ids, groups)
         self.edge()
+        self.others(ids, groups)
         return ids
 
     def settle(self, ids: dict[str, str]) -> None:
@@ -124,8 +128,9 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         rds.modify_db_instance(DBInstanceIdentifier="orders", MaxAllocatedStorage=100, DeletionProtection=True,
                                MonitoringInterval=60, MonitoringRoleArn=f"arn:aws:iam::{ACCOUNT}:role/rds-monitoring",
                                ApplyImmediately=True)
-        self.client("autoscaling", REGION).update_auto_scaling_group(AutoScalingGroupName="batch",
-                                                                     HealthCheckGracePeriod=300)
+        autoscaling = self.client("autoscaling", REGION)
+        autoscaling.update_auto_scaling_group(AutoScalingGroupName="batch", HealthCheckGracePeriod=300)
+        autoscaling.create_or_update_tags(Tags=[{**BATCH_TAG, "ResourceId": "batch"}])
         ec2 = self.client("ec2", REGION)
         acls = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [ids["vpc"]]}])["NetworkAcls"]
         self.acl_associations = {a["SubnetId"]: a["NetworkAclAssociationId"] for acl in acls
@@ -229,6 +234,7 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         autoscaling.create_auto_scaling_group(
             AutoScalingGroupName="spot-batch", MinSize=0, MaxSize=6, DesiredCapacity=0, HealthCheckType="EC2",
             HealthCheckGracePeriod=300, VPCZoneIdentifier=f"{ids['app-a']},{ids['app-b']}",
+            Tags=[{**BATCH_TAG, "ResourceId": "spot-batch"}],
             MixedInstancesPolicy={
                 "LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
                                    "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3a.micro"}]},
@@ -357,19 +363,18 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         for system, subnet in ((shared, "app-a"), (shared, "app-b"), (scratch, "app-a")):
             efs.create_mount_target(FileSystemId=system, SubnetId=ids[subnet], SecurityGroups=[groups["app"]])
         backup = self.client("backup", REGION)
-        self.moto_gaps.stub("backup", "ListBackupSelections", "ListBackupSelections of a plan without selections",
-                            {"BackupSelectionsList": []})
         backup.create_backup_vault(BackupVaultName="primary-vault")
         backup.put_backup_vault_lock_configuration(BackupVaultName="primary-vault", MinRetentionDays=7,
                                                    MaxRetentionDays=365)
         self.aliases["primary-vault"] = "primary-vault"
         cold = {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 120}
-        backup.create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [
+        self.plan_id = backup.create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [
             {"RuleName": "daily", "TargetBackupVaultName": "primary-vault", "ScheduleExpression": "cron(0 5 ? * * *)",
              "Lifecycle": cold, "CopyActions": [{"DestinationBackupVaultArn": DR_VAULT, "Lifecycle": cold}]},
             {"RuleName": "continuous", "TargetBackupVaultName": "primary-vault",
              "ScheduleExpression": "cron(0 * ? * * *)", "EnableContinuousBackup": True,
-             "Lifecycle": {"DeleteAfterDays": 35}}]})
+             "Lifecycle": {"DeleteAfterDays": 35}}]})["BackupPlanId"]
+        self.shared_arn = efs.describe_file_systems(FileSystemId=shared)["FileSystems"][0]["FileSystemArn"]
 
     # -- edge --------------------------------------------------------------------------------------
 
@@ -433,3 +438,50 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
                            origin_group_target)
         self.moto_gaps.add("cloudfront", "GetDistributionConfig", "S3OriginConfig and OriginAccessControlId",
                            s3_origin)
+
+    # -- the other types ---------------------------------------------------------------------------
+
+    def others(self, ids: dict[str, str], groups: dict[str, str]) -> None:
+        """An instance behind a classic load balancer, an interface endpoint, an alarm on ``orders``, a global
+        cluster from ``ledger``, and a backup selection."""
+        ec2 = self.client("ec2", REGION)
+        instance = ec2.run_instances(
+            ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=ids["app-a"],
+            SecurityGroupIds=[groups["app"]], Monitoring={"Enabled": True},
+            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "app-1"}]}],
+        )["Instances"][0]["InstanceId"]
+        elb = self.client("elb", REGION)
+        elb.create_load_balancer(LoadBalancerName="legacy", Scheme="internet-facing",
+                                 Subnets=[ids["pub-a"], ids["pub-b"]], SecurityGroups=[groups["web"]],
+                                 Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}],
+                                 Tags=[{"Key": "Name", "Value": "legacy"}])
+        elb.modify_load_balancer_attributes(LoadBalancerName="legacy", LoadBalancerAttributes={
+            "CrossZoneLoadBalancing": {"Enabled": True}, "ConnectionDraining": {"Enabled": True, "Timeout": 60}})
+        elb.register_instances_with_load_balancer(LoadBalancerName="legacy", Instances=[{"InstanceId": instance}])
+        ec2.create_vpc_endpoint(VpcId=ids["vpc"], VpcEndpointType="Interface",
+                                ServiceName="com.amazonaws.us-east-1.ecr.api", SubnetIds=[ids["app-a"], ids["app-b"]],
+                                SecurityGroupIds=[groups["app"]], PrivateDnsEnabled=True,
+                                TagSpecifications=[{"ResourceType": "vpc-endpoint",
+                                                    "Tags": [{"Key": "Name", "Value": "ecr-api"}]}])
+        self.client("cloudwatch", REGION).put_metric_alarm(
+            AlarmName="orders-cpu", Namespace="AWS/RDS", MetricName="CPUUtilization", Statistic="Average",
+            Dimensions=[{"Name": "DBInstanceIdentifier", "Value": "orders"}], Period=60, EvaluationPeriods=3,
+            Threshold=80.0, ComparisonOperator="GreaterThanThreshold",
+            AlarmActions=[f"arn:aws:sns:us-east-1:{ACCOUNT}:oncall"])
+        rds = self.client("rds", REGION)
+        ledger = rds.describe_db_clusters(DBClusterIdentifier="ledger")["DBClusters"][0]["DBClusterArn"]
+        rds.create_global_cluster(GlobalClusterIdentifier="ledger-global", SourceDBClusterIdentifier=ledger,
+                                  DeletionProtection=False)
+        orders = rds.describe_db_instances(DBInstanceIdentifier="orders")["DBInstances"][0]["DBInstanceArn"]
+        self._backup_selection([orders, self.shared_arn])
+
+    def _backup_selection(self, resources: list[str]) -> None:
+        """moto implements no backup selections: ListBackupSelections and GetBackupSelection answer as AWS
+        does for the plan's one selection."""
+        selection, role = "6f3e2a1b-0c4d-4e5f-8a9b-0c1d2e3f4a5b", f"arn:aws:iam::{ACCOUNT}:role/backup"
+        self.moto_gaps.stub("backup", "ListBackupSelections", "ListBackupSelections", {"BackupSelectionsList": [
+            {"SelectionId": selection, "SelectionName": "stateful", "BackupPlanId": self.plan_id,
+             "IamRoleArn": role}]})
+        self.moto_gaps.stub("backup", "GetBackupSelection", "GetBackupSelection", {
+            "BackupSelection": {"SelectionName": "stateful", "IamRoleArn": role, "Resources": resources},
+            "SelectionId": selection, "BackupPlanId": self.plan_id})

@@ -50,6 +50,10 @@ CANNOT_KNOW: dict[tuple[str, str, str], dict[str, str]] = {
     ("aws.rds.db_instance", _ALL, "engine_version"): _chosen("picks the engine's default version"),
     ("aws.rds.db_instance", "orders", "availability_zone"): _chosen("places the instance in a zone"),
     ("aws.rds.db_instance", "reporting", "availability_zone"): _chosen("places the instance in a zone"),
+    ("aws.ec2.instance", _ALL, "availability_zone"): _chosen("runs in its subnet's zone"),
+    ("aws.rds.global_cluster", _ALL, "engine"): _chosen("takes its source cluster's engine"),
+    # !Ref Orders: the CloudFormation reader does not resolve it to the DBInstanceIdentifier the template sets
+    ("aws.cloudwatch.alarm", "orderscpu", "dimensions"): {"cloudformation": "is known only after deployment"},
     # an AWS::RDS::DBInstance in a cluster has the cluster's settings (Terraform's cluster instances have no
     # such arguments: the declarations skip them there)
     **{("aws.rds.db_instance", member, attribute): {"cloudformation": "takes this from its cluster"}

@@ -64,6 +64,14 @@ def test_reference_in_a_ref_attribute_names_the_resource_even_when_its_value_is_
     assert plan.attributes["rules"][0]["target_vault"] == "aws_backup_vault.v"
 
 
+def test_list_of_references_in_one_expression_names_every_resource() -> None:
+    """A plan records ``[aws_db_instance.a.arn, aws_efs_file_system.b.arn]`` as one expression naming both
+    (was: only the first)."""
+    selection = map_resource("aws_backup_selection", {
+        "resources": Reference(("aws_db_instance.a", "aws_efs_file_system.b"))})
+    assert selection.attributes["resources"] == ["aws_db_instance.a", "aws_efs_file_system.b"]
+
+
 def test_presence_of_a_setting_is_known_though_its_value_is_a_reference(tmp_path: Path) -> None:
     """CloudFront logging to ``!GetAtt Logs.DomainName`` is on (was: unknown)."""
     snapshot = _template(tmp_path, """  Logs: {Type: AWS::S3::Bucket}

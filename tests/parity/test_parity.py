@@ -21,6 +21,21 @@ IAC_POLICIES = sorted(p.id for p in PACK if not p.policy.live_only)
 # (``Seeder.dr``), which is not part of this single-Region architecture: here it has no replica.
 NOT_IN_THIS_ARCHITECTURE = {("db-replica-other-region", "orders"): "fail"}
 AURORA_MEMBERS = ("ledger-0", "ledger-1", "ledger-single-0")
+_IAC = ("cloudformation", "terraform-plan", "terraform-hcl")
+
+# (policy, type, parity name) -> {source: (its verdict, what its message says)} where a source's verdict
+# legitimately differs, or differs by a known gap of its loader (each entry fails once the gap closes).
+DIFFERENT_VERDICTS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
+    # IaC names the destination bucket, not its Region (ReplicationRule.destination_region is live only);
+    # live reads the bucket's location: RTC's 15 minutes miss the 5-minute RPO
+    ("rpo-estimate-meets-target", "aws.s3.bucket", "assets"): dict.fromkeys(
+        _IAC, ("unknown", "destination Region unknown")),
+    # HCL: "service/${aws_ecs_cluster.apps.name}/${aws_ecs_service.api.name}" evaluates to a string without
+    # its references (scanner/iac/terraform_hcl.py), so the service is scaled by nothing there; the relation
+    # is marked unknown on the scalable target, but the engine checks incomplete relations only in their own
+    # direction, so the service fails instead of being unknown
+    ("ecs-service-autoscaling", "aws.ecs.service", "api"): {"terraform-hcl": ("fail", "scales")},
+}
 
 Verdicts = dict[str, dict[tuple[str, str, str], Verdict]]
 
@@ -50,9 +65,14 @@ def test_same_verdict_per_resource_in_every_source(policy_id: str, by_source: Ve
     rows = []
     for type_name, name in judged:
         per_source = {source: by_source[source].get((policy_id, type_name, name)) for source in SOURCES}
-        if len({v.status if v else None for v in per_source.values()}) > 1:
+        listed = DIFFERENT_VERDICTS.get((policy_id, type_name, name), {})
+        agreeing = {v.status if v else None for s, v in per_source.items() if s not in listed}
+        as_listed = all((v := per_source[s]) is not None and v.status == status and fragment in v.message
+                        for s, (status, fragment) in listed.items())
+        stale = any(status in agreeing for status, _ in listed.values())
+        if len(agreeing) > 1 or not as_listed or stale:
             rows.append((policy_id, f"{type_name} {name}", per_source))
-    assert not rows, "verdicts differ between sources:\n" + _table(rows)
+    assert not rows, "verdicts differ between sources (or from DIFFERENT_VERDICTS):\n" + _table(rows)
 
 
 @pytest.mark.parametrize("policy_id", IAC_POLICIES)

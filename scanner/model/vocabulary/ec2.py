@@ -213,7 +213,9 @@ class Instance(Attributes):
     instance_type: str | None = attr(None, "`InstanceType`.", cfn="InstanceType", tf="instance_type",
                                      live="InstanceType")
     availability_zone: str | None = attr(None, "`Placement.AvailabilityZone`.", cfn="AvailabilityZone",
-                                         tf="availability_zone", live="Placement.AvailabilityZone")
+                                         tf="availability_zone", live="Placement.AvailabilityZone",
+                                         chosen_by_aws="omitted: the instance runs in its subnet's zone, or one "
+                                         "AWS picks")
     state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY)
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",
                                  why="AWS assigns the address at launch (live only)")

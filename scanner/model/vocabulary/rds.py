@@ -159,7 +159,8 @@ class GlobalCluster(Attributes):
             live=Hook("global_membership"), reverse=True),
     )
 
-    engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")
+    engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine",
+                              chosen_by_aws="omitted: a global cluster takes its source cluster's engine")
     deletion_protection: bool = attr(False, "`DeletionProtection`; default false.", cfn="DeletionProtection",
                                      tf="deletion_protection", live="DeletionProtection")
 

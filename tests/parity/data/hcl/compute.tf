@@ -47,6 +47,12 @@ resource "aws_autoscaling_group" "batch" {
     id      = aws_launch_template.app.id
     version = "$Latest"
   }
+
+  tag {
+    key                 = "workload-class"
+    value               = "batch"
+    propagate_at_launch = true
+  }
 }
 
 resource "aws_lb_target_group" "web" {
@@ -140,6 +146,12 @@ resource "aws_autoscaling_group" "spot_batch" {
       }
     }
   }
+
+  tag {
+    key                 = "workload-class"
+    value               = "batch"
+    propagate_at_launch = true
+  }
 }
 
 resource "aws_autoscaling_policy" "web_cpu" {
@@ -172,5 +184,50 @@ resource "aws_autoscaling_policy" "web_memory" {
       statistic   = "Average"
     }
     target_value = 80
+  }
+}
+
+resource "aws_instance" "app_1" {
+  ami                    = "ami-12c6146b"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.this["app-a"].id
+  vpc_security_group_ids = [aws_security_group.this["app"].id]
+  monitoring             = true
+  tags = {
+    Name = "app-1"
+  }
+}
+
+resource "aws_elb" "legacy" {
+  name                        = "legacy"
+  internal                    = false
+  subnets                     = [aws_subnet.this["pub-a"].id, aws_subnet.this["pub-b"].id]
+  security_groups             = [aws_security_group.this["web"].id]
+  instances                   = [aws_instance.app_1.id]
+  cross_zone_load_balancing   = true
+  connection_draining         = true
+  connection_draining_timeout = 60
+
+  listener {
+    lb_port           = 80
+    lb_protocol       = "http"
+    instance_port     = 8080
+    instance_protocol = "http"
+  }
+
+  tags = {
+    Name = "legacy"
+  }
+}
+
+resource "aws_vpc_endpoint" "ecr_api" {
+  vpc_id              = aws_vpc.main.id
+  vpc_endpoint_type   = "Interface"
+  service_name        = "com.amazonaws.us-east-1.ecr.api"
+  subnet_ids          = [aws_subnet.this["app-a"].id, aws_subnet.this["app-b"].id]
+  security_group_ids  = [aws_security_group.this["app"].id]
+  private_dns_enabled = true
+  tags = {
+    Name = "ecr-api"
   }
 }

@@ -123,3 +123,24 @@ resource "aws_dynamodb_table" "this" {
     enabled = each.value
   }
 }
+
+resource "aws_cloudwatch_metric_alarm" "orders_cpu" {
+  alarm_name          = "orders-cpu"
+  namespace           = "AWS/RDS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 3
+  threshold           = 80
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = ["arn:aws:sns:us-east-1:123456789012:oncall"]
+  dimensions = {
+    DBInstanceIdentifier = aws_db_instance.orders.identifier
+  }
+}
+
+resource "aws_rds_global_cluster" "ledger_global" {
+  global_cluster_identifier    = "ledger-global"
+  source_db_cluster_identifier = aws_rds_cluster.ledger.arn
+  deletion_protection          = false
+}

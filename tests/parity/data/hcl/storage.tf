@@ -182,3 +182,10 @@ resource "aws_backup_plan" "daily" {
     }
   }
 }
+
+resource "aws_backup_selection" "stateful" {
+  name         = "stateful"
+  plan_id      = aws_backup_plan.daily.id
+  iam_role_arn = "arn:aws:iam::123456789012:role/backup"
+  resources    = [aws_db_instance.orders.arn, aws_efs_file_system.shared.arn]
+}
