@@ -288,3 +288,57 @@ def test_live_distribution_serves_its_s3_origin_and_says_which_origins_it_cannot
                                                "DistributionConfig": config}]}, ACCOUNT, REGION)
     assert {r.dst for r in out.relations if r.kind == "serves"} == {"arn:aws:s3:::assets", "arn:aws:s3:::logs"}
     assert "web-1.us-east-1.elb.amazonaws.com" in out.resources[0].unknown_relations["serves"]
+
+
+def test_cloudformation_alarm_dimension_from_a_reference_is_unknown_not_the_template_uid(tmp_path: Path) -> None:
+    snapshot = _template(tmp_path, """  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres, DBInstanceClass: db.t3.micro}
+  Cpu:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/RDS
+      MetricName: CPUUtilization
+      Dimensions: [{Name: DBInstanceIdentifier, Value: !Ref Db}]
+  Literal:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {Namespace: AWS/RDS, MetricName: CPUUtilization, Dimensions: [{Name: DBInstanceIdentifier, Value: db}]}
+""")
+    alarm = _named(snapshot, "Cpu")
+    assert "known only after deployment" in alarm.unknown["dimensions"]
+    assert ("alarms_on", f"{tmp_path / 't.yaml'}#Db") in {(r.kind, r.dst) for r in snapshot.relations
+                                                          if r.src == alarm.uid}
+    assert _named(snapshot, "Literal").attributes["dimensions"] == {"DBInstanceIdentifier": "db"}
+
+
+def test_terraform_auto_scaling_group_tags_come_from_tag_blocks() -> None:
+    group = map_resource("aws_autoscaling_group", {"tag": [
+        {"key": "workload-class", "value": "batch", "propagate_at_launch": True}]})
+    assert group.attributes["tags"] == {"workload-class": "batch"}
+
+
+def test_global_cluster_engine_comes_from_its_source_cluster() -> None:
+    assert "source cluster's engine" in map_resource("aws_rds_global_cluster", {
+        "source_db_cluster_identifier": Reference(("aws_rds_cluster.c",))}).unknown["engine"]
+
+
+def test_live_classic_load_balancer_zones_are_its_own_only_without_subnets() -> None:
+    from scanner.collectors import elb
+
+    lbs = [{"LoadBalancerName": "vpc", "Subnets": ["subnet-1"], "AvailabilityZones": ["us-east-1a"]},
+           {"LoadBalancerName": "classic", "Subnets": [], "AvailabilityZones": ["us-east-1b"]}]
+    out = elb.parse({"classic": lbs, "classic_attributes": {}, "classic_tags": {}}, ACCOUNT, REGION)
+    assert {r.name: normalise_attributes(r.type, r.attributes)["availability_zones"] for r in out.resources} == {
+        "vpc": [], "classic": ["us-east-1b"]}
+
+
+def test_replication_rule_to_a_bucket_of_unknown_region_is_an_unknown_recovery() -> None:
+    """IaC cannot say where the destination bucket lives: the Region-loss recovery is unknown, not none."""
+    from scanner.graph import build_graph
+
+    snapshot = _plan(("aws_s3_bucket.b", "aws_s3_bucket", {"bucket": "b"}),
+                     ("aws_s3_bucket_replication_configuration.r", "aws_s3_bucket_replication_configuration", {
+                         "bucket": Reference(("aws_s3_bucket.b",)), "rule": [{
+                             "status": "Enabled", "destination": [{"bucket": "arn:aws:s3:::elsewhere"}]}]}))
+    graph = build_graph(snapshot)
+    assert "destination Region unknown" in graph.derived_unknown["aws_s3_bucket.b"]["rpo_region_seconds"]
