@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..graph import Graph
     from ..model import Finding, Snapshot, Source
     from ..policy import Config, Pack
+    from ..reports import Report
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 FORMATS = ("rich", "json", "sarif", "junit", "markdown", "html")
@@ -72,8 +73,23 @@ def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]
 
 
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
-                        snapshots: list[Snapshot], source: Source) -> int:
-    """Evaluate ``pack`` over each snapshot, write the report, return the exit code."""
+                        snapshots: list[Snapshot], source: Source,
+                        on_report: Callable[[Report, int], None] | None = None) -> int:
+    """Evaluate ``pack`` over each snapshot, write the report, return the exit code.
+
+    ``on_report(report, exit_code)`` runs before the report is written (``scan --history`` records there).
+    """
+    graphs: list[Any] | None = [] if args.format == "html" else None  # the HTML topology picture only
+    report, code = evaluate_snapshots(args, pack, config, snapshots, source, graphs=graphs)
+    if on_report is not None:
+        on_report(report, code)
+    write_report(args, report, graphs=graphs or [])
+    return code
+
+
+def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | None, snapshots: list[Snapshot],
+                       source: Source, *, graphs: list[Any] | None = None) -> tuple[Report, int]:
+    """The report of ``pack`` over the snapshots and its exit code (0 or 1); ``graphs`` collects the graphs."""
     from ..graph import build_graph
     from ..model import Severity
     from ..policy import evaluate
@@ -81,7 +97,6 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
 
     findings: list[Finding] = []
     coverage = []
-    graphs = []  # kept for the HTML report's topology picture only
     resilience = []
     targets = recovery_targets(pack, config)
     for snapshot in snapshots:
@@ -89,7 +104,7 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
         resilience.extend(resilience_of(graph, targets))
-        if args.format == "html":
+        if graphs is not None:
             graphs.append(graph)
     policies = [p.info() for p in pack.ordered()
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
@@ -97,10 +112,9 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
                           allow_unknown=args.allow_unknown, coverage=coverage,
                           resources=sum(len(s.resources) for s in snapshots),
                           unevaluated=[u for s in snapshots for u in s.unevaluated],
-                          fail_on_unevaluated=args.fail_on_unevaluated, resilience=resilience)
-    write_report(args, report, graphs=graphs)
+                          fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()), resilience=resilience)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
-    return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
+    return report, EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
 RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"

@@ -64,7 +64,8 @@ def best(candidates: list[Estimate]) -> Recovery:
     if not candidates:
         return Recovery("none", None, None, "none", None, None)
     known = [c for c in candidates if c.rpo_seconds is not None]
-    rpo = min(known, key=lambda c: c.rpo_seconds or 0.0) if known else candidates[0]
+    rpo = min(known, key=lambda c: (c.rpo_seconds or 0.0, c.rto_seconds is None, c.rto_seconds or 0.0)) \
+        if known else candidates[0]
     timed = [c for c in candidates if c.rto_seconds is not None]
     rto = min(timed, key=lambda c: c.rto_seconds or 0.0) if timed else rpo
     return Recovery(rpo.mechanism, rpo.rpo_seconds, None if rpo.rpo_seconds is not None else rpo.why_unknown,

@@ -106,3 +106,5 @@ def _seed_newer_types(region: str, vpc: str, s3: Any) -> None:
         "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
                                  "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
                                  "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
+    boto3.client("cloudformation", region_name=region).create_stack(StackName="queues", TemplateBody=json.dumps(
+        {"Resources": {"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs"}}}}))

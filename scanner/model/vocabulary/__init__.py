@@ -19,6 +19,7 @@ from ..normalise import format_uid
 from . import (
     autoscaling,
     backup,
+    cloudformation,
     containers,
     dynamodb,
     ec2,
@@ -37,7 +38,7 @@ from ._fields import SOURCES, From, Hook, Live, Rel, SourceName, declarations
 RESOURCE_TYPES: dict[str, type[Attributes]] = {
     model.type_name: model
     for module in (ec2, loadbalancing, autoscaling, scaling, rds, elasticache, dynamodb, s3, efs, backup,
-                   monitoring, containers, edge)
+                   monitoring, containers, edge, cloudformation)
     for model in module.MODELS
 }
 
@@ -117,6 +118,13 @@ EVIDENCE_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
 """Per type: attribute -> attributes shown beside it in evidence."""
 
 
+VOLATILE: dict[str, frozenset[str]] = {
+    name: frozenset(a for a, decl in declarations(model).items() if decl.volatile)
+    for name, model in RESOURCE_TYPES.items()
+}
+"""Per type: runtime readings that change between scans by themselves (drift does not list them)."""
+
+
 def related_types(src_types: set[str], kind: str, direction: str) -> set[str]:
     """Types reachable from ``src_types`` over ``kind`` edges in ``direction`` (``out`` or ``in``)."""
     if direction == "out":
@@ -177,6 +185,7 @@ __all__ = [
     "RELATION_KINDS",
     "RESOURCE_TYPES",
     "SOURCES",
+    "VOLATILE",
     "Attributes",
     "From",
     "Hook",

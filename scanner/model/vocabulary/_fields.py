@@ -73,6 +73,7 @@ class From:
     defaults: dict[str, Any] | None = None
     as_set: bool = False
     chosen_by_aws: str | None = None
+    volatile: bool = False
 
     def path(self, source: SourceName, source_type: str = "") -> str | Hook | None:
         """The path (or hook) of ``source`` for the IaC type ``source_type``."""
@@ -86,12 +87,14 @@ class From:
 def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, live: Path = None,
          conv: Callable[[Any], Any] | None = None, ref: bool = False, required: bool = False,
          why: str | None = None, defaults: dict[str, Any] | None = None, as_set: bool = False,
-         chosen_by_aws: str | None = None) -> Any:
+         volatile: bool = False, chosen_by_aws: str | None = None) -> Any:
     """A pydantic field with AWS's ``default`` and the source paths of the attribute.
 
     ``defaults`` gives a source's own default where it differs from AWS's (the Terraform provider's
     ``health_check_grace_period`` is 300 s, the API's 0): ``{"tf": 300}``. ``as_set`` makes a list a
     set: sorted, without duplicates (zones, Regions), so that every source gives the same list.
+    ``volatile`` marks a runtime reading that changes between scans by itself (a lag, a PITR gap, a state):
+    drift reports do not list it as a change.
     ``chosen_by_aws`` says why an IaC source cannot know a setting it omits: AWS chooses the value
     at creation (an engine version, a zone, a maintenance window), so the attribute is unknown rather
     than defaulted.
@@ -101,7 +104,7 @@ def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, l
     else:
         info = Field(default, description=description)
     info.metadata.append(From(cfn=cfn, tf=tf, live=live, conv=conv, ref=ref, required=required, why=why,
-                              defaults=defaults, as_set=as_set, chosen_by_aws=chosen_by_aws))
+                              defaults=defaults, as_set=as_set, volatile=volatile, chosen_by_aws=chosen_by_aws))
     return info
 
 

@@ -57,13 +57,13 @@ class Table(Attributes):
         live="Table.Replicas[*].RegionName", why="a plain AWS::DynamoDB::Table has no replicas", as_set=True)
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableDateTime` (AWS: typically about 5 minutes).",
-        live=Hook("pitr_lag"), why=LIVE_ONLY)
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     replication_latency_max_ms: float | None = attr(
         None, "Maximum CloudWatch `ReplicationLatency` over the window (live, global tables).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
 
     @model_validator(mode="after")
     def _recovery_period_default(self) -> Table:

@@ -56,7 +56,7 @@ class Subnet(Attributes):
         False, "`MapPublicIpOnLaunch`; AWS default false (true only in default subnets).",
         cfn="MapPublicIpOnLaunch", tf="map_public_ip_on_launch", live="MapPublicIpOnLaunch")
     available_ip_count: int | None = attr(None, "`AvailableIpAddressCount` (live only).",
-                                          live="AvailableIpAddressCount", why=LIVE_ONLY)
+                                          live="AvailableIpAddressCount", why=LIVE_ONLY, volatile=True)
 
 
 class Route(Item):
@@ -108,7 +108,8 @@ class NatGateway(Attributes):
 
     connectivity_type: str = attr("public", "`ConnectivityType`; AWS default public.",
                                   cfn="ConnectivityType", tf="connectivity_type", live="ConnectivityType")
-    state: str | None = attr(None, "`State` (available, pending...; live only).", live="State", why=LIVE_ONLY)
+    state: str | None = attr(None, "`State` (available, pending...; live only).", live="State", why=LIVE_ONLY,
+                             volatile=True)
 
 
 class SecurityGroupRule(Item):
@@ -216,7 +217,8 @@ class Instance(Attributes):
                                          tf="availability_zone", live="Placement.AvailabilityZone",
                                          chosen_by_aws="omitted: the instance runs in its subnet's zone, or one "
                                          "AWS picks")
-    state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY)
+    state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY,
+                             volatile=True)
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",
                                  why="AWS assigns the address at launch (live only)")
     detailed_monitoring: bool = attr(False, "`Monitoring.State == enabled`; default false.",

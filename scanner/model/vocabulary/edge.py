@@ -104,7 +104,7 @@ class HealthCheck(Attributes):
                                          cfn="HealthCheckConfig.RequestInterval", tf="request_interval",
                                          live="HealthCheckConfig.RequestInterval")
     healthy: bool | None = attr(None, "The checkers' latest verdict (`GetHealthCheckStatus`); live only.",
-                                live=Hook("health_status"), why="a runtime status (live only)")
+                                live=Hook("health_status"), why="a runtime status (live only)", volatile=True)
 
 
 class RecordSet(Attributes):

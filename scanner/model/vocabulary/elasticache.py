@@ -91,10 +91,10 @@ class ReplicationGroup(Attributes):
         why="CloudFormation declares membership on AWS::ElastiCache::GlobalReplicationGroup, not modelled")
     replication_lag_max_seconds: float | None = attr(
         None, "Maximum CloudWatch `ReplicationLag` of replica nodes over the window (live).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
 
 
 class CacheCluster(Attributes):

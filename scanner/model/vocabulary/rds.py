@@ -87,13 +87,13 @@ class DbInstance(Attributes):
         as_set=True)
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
-        live=Hook("pitr_lag"), why=LIVE_ONLY)
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     replica_lag_max_seconds: float | None = attr(
         None, "Maximum CloudWatch `ReplicaLag` over the configured window (live, replicas).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which lag maxima were read from CloudWatch (live).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
 
 
 class DbCluster(Attributes):
@@ -136,13 +136,13 @@ class DbCluster(Attributes):
         chosen_by_aws="omitted: RDS picks the cluster's zones at creation")
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
-        live=Hook("pitr_lag"), why=LIVE_ONLY)
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     global_rpo_lag_max_ms: float | None = attr(
         None, "Maximum CloudWatch `AuroraGlobalDBRPOLag` (ms) of a global-database secondary over the window.",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which lag maxima were read from CloudWatch (live).",
-        live=Hook("metrics"), why=METRICS_ONLY)
+        live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
 
 
 class GlobalCluster(Attributes):

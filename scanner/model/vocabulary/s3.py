@@ -97,10 +97,10 @@ class Bucket(Attributes):
         [], "Lifecycle rules.", cfn="LifecycleConfiguration.Rules", tf=Hook("lifecycle"), live="Lifecycle.Rules")
     replication_latency_max_seconds: float | None = attr(
         None, "Maximum CloudWatch `ReplicationLatency` (s) over the window (live, replication metrics on).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
-        live=Hook("metrics"), why=_METRICS_ONLY)
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
 
 
 MODELS: tuple[type[Attributes], ...] = (Bucket,)
