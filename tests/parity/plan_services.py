@@ -43,6 +43,9 @@ COMPUTED_SERVICES: dict[str, tuple[str, ...]] = {
     "aws_cloudfront_distribution": ("arn", "domain_name", "etag", "hosted_zone_id", "status"),
 }
 
+STACK_TEMPLATE = json.dumps({"Resources": {"Ready": {"Type": "AWS::SNS::Topic",
+                                           "Properties": {"TopicName": "shared-ready"}}}},
+                            separators=(",", ":"))
 CONTAINERS = [{
     "name": "api", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": True,
     "portMappings": [{"containerPort": 8080}],
@@ -323,6 +326,9 @@ def others() -> list[Planned]:
             "name": "stateful", "plan_id": Ref("aws_backup_plan.daily"),
             "iam_role_arn": f"arn:aws:iam::{ACCOUNT}:role/backup",
             "resources": [Ref("aws_db_instance.orders", "arn"), Ref("aws_efs_file_system.shared", "arn")]}),
+        Planned("aws_cloudformation_stack", "shared_params", {
+            "name": "shared-params", "template_body": STACK_TEMPLATE, "tags": {"team": "platform"}},
+            extra_unknown=("outputs", "parameters", "policy_body")),
     ]
 
 

@@ -13,6 +13,7 @@ and the completion can go.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -443,7 +444,7 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
 
     def others(self, ids: dict[str, str], groups: dict[str, str]) -> None:
         """An instance behind a classic load balancer, an interface endpoint, an alarm on ``orders``, a global
-        cluster from ``ledger``, and a backup selection."""
+        cluster from ``ledger``, a backup selection, and a stack."""
         ec2 = self.client("ec2", REGION)
         instance = ec2.run_instances(
             ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=ids["app-a"],
@@ -474,6 +475,10 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
                                   DeletionProtection=False)
         orders = rds.describe_db_instances(DBInstanceIdentifier="orders")["DBInstances"][0]["DBInstanceArn"]
         self._backup_selection([orders, self.shared_arn])
+        self.client("cloudformation", REGION).create_stack(
+            StackName="shared-params", Tags=[{"Key": "team", "Value": "platform"}],
+            TemplateBody=json.dumps({"Resources": {"Ready": {"Type": "AWS::SNS::Topic",
+                                                              "Properties": {"TopicName": "shared-ready"}}}}))
 
     def _backup_selection(self, resources: list[str]) -> None:
         """moto implements no backup selections: ListBackupSelections and GetBackupSelection answer as AWS

@@ -51,3 +51,13 @@ data "aws_availability_zones" "available" {
 locals {
   zones = [data.aws_availability_zones.available.names[0], data.aws_availability_zones.available.names[1]]
 }
+
+resource "aws_cloudformation_stack" "shared_params" {
+  name          = "shared-params"
+  template_body = jsonencode({
+    Resources = { Ready = { Type = "AWS::SNS::Topic", Properties = { TopicName = "shared-ready" } } }
+  })
+  tags = {
+    team = "platform"
+  }
+}
