@@ -51,13 +51,6 @@ def mixed_instances(resource: Resource, group: dict[str, Any]) -> None:
     resource.attributes["mixed_instances"] = bool(group.get("MixedInstancesPolicy"))
 
 
-def zones_without_subnets(resource: Resource, group: dict[str, Any]) -> None:
-    """Hook ``zones_without_subnets``: AWS lists a group's subnets' zones as its ``AvailabilityZones``; only a
-    group without ``VPCZoneIdentifier`` has zones of its own (the graph joins the subnets' zones)."""
-    if not group.get("VPCZoneIdentifier"):
-        resource.attributes["availability_zones"] = sorted(set(group.get("AvailabilityZones") or []))
-
-
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     """Resources and relations from ``fetch``'s raw responses (pure; no AWS calls)."""
     out = Collected()
@@ -67,7 +60,6 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
         arns_by_name[group["AutoScalingGroupName"]] = resource.uid
         traffic_sources(resource, group, account, region, out)
         mixed_instances(resource, group)
-        zones_without_subnets(resource, group)
     groups_error = (raw.get("errors") or {}).get("groups")
     for policy in raw.get("policies") or []:
         resource = build(out, "aws.autoscaling.policy", policy, account, region)

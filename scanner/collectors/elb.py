@@ -128,15 +128,8 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
         item = {**lb, "Attributes": _response((raw.get("classic_attributes") or {}).get(name),
                                               "LoadBalancerAttributes", "load balancer attributes"),
                 "Tags": _response((raw.get("classic_tags") or {}).get(name), "Tags", "tags")}
-        zones_without_subnets(build(out, "aws.elb.load_balancer", item, account, region), lb)
+        build(out, "aws.elb.load_balancer", item, account, region)
     return out
-
-
-def zones_without_subnets(resource: Resource, lb: dict[str, Any]) -> None:
-    """Hook ``zones_without_subnets``: AWS lists a VPC load balancer's subnets' zones as its
-    ``AvailabilityZones``; only one without subnets (EC2-Classic style) has zones of its own."""
-    if lb.get("Subnets"):
-        resource.attributes["availability_zones"] = []
 
 
 def cross_zone_by_type(resource: Resource) -> None:

@@ -105,9 +105,8 @@ def test_groups_policies_and_relations(clients: dict[str, Any]) -> None:
     assert web.uid.startswith(f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:")
     assert (web.account, web.region) == (ACCOUNT, REGION)
     expected = {"min_size": 2, "max_size": 6, "desired_capacity": 3, "health_check_type": "ELB",
-                "health_check_grace_period_seconds": 120, "tags": {"team": "web"},
-                # AWS lists the subnets' zones as the group's; the graph joins them from the subnets
-                "availability_zones": []}
+                "health_check_grace_period_seconds": 120, "availability_zones": ["us-east-1a", "us-east-1b"],
+                "tags": {"team": "web"}}
     assert {k: web.attributes[k] for k in expected} == expected
     assert {dst for src, dst in edges(snap, "in_subnet") if src == web.uid} == {subnet_arn(ids["a"]),
                                                                                 subnet_arn(ids["b"])}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 from moto import mock_aws
@@ -23,9 +21,10 @@ from scanner.live.scan import collect_live
 
 
 @pytest.fixture(scope="session")
-def seeded() -> Iterator[tuple[Source, ParitySeeder]]:
+def seeded() -> tuple[Source, ParitySeeder]:
     """``ParitySeeder.primary`` in an in-process moto account, scanned by ``collect_live`` (moto's gaps
-    completed by ``ParitySeeder.moto_gaps``)."""
+    completed by ``ParitySeeder.moto_gaps``). moto and the environment are left as they were before the
+    scan returns: later tests start their own."""
     with pytest.MonkeyPatch.context() as patch:
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
             patch.delenv(name, raising=False)
@@ -37,7 +36,7 @@ def seeded() -> Iterator[tuple[Source, ParitySeeder]]:
             seeder.primary()
             snapshot = collect_live(LiveOptions(regions=[REGION]), progress=False,
                                     client_hooks=[seeder.moto_gaps.hook])
-            yield live_source(snapshot, seeder.aliases), seeder
+    return live_source(snapshot, seeder.aliases), seeder
 
 
 @pytest.fixture(scope="session")

@@ -75,12 +75,25 @@ def without_fields(value: Any, fields: set[str]) -> Any:
 
 
 def can_give_attribute(source: Source, resource: Resource, attribute: str) -> bool:
+    """Whether the declarations let ``source`` give the attribute; every source has the graph's derived facts."""
+    if attribute in RESOURCE_TYPES[resource.type].derived:
+        return True
     decl = declarations(RESOURCE_TYPES[resource.type])[attribute]
     return decl.path(source.vocabulary_source, source.source_types.get(resource.uid, "")) is not None  # type: ignore[arg-type]
 
 
 def attribute_value(source: Source, resource: Resource, attribute: str) -> Any:
-    """The canonical value, or ``Unknown`` when the source marks the attribute (or part of it) unknown."""
+    """The canonical value, or ``Unknown`` when the source marks the attribute (or part of it) unknown.
+
+    An attribute the type also lists as ``derived`` (a placed resource's ``availability_zones``: its own
+    zones and its subnets') is compared as the graph derives it, the fact policies read: AWS reports a
+    subnet-placed group's zones where a template gives only its subnets.
+    """
+    if attribute in RESOURCE_TYPES[resource.type].derived:
+        unknown = source.graph.derived_unknown.get(resource.uid, {}).get(attribute)
+        if unknown is not None:
+            return Unknown(unknown)
+        return canonical(source.translate(source.graph.derived.get(resource.uid, {}).get(attribute)))
     for key, reason in resource.unknown.items():
         if key == attribute or key.startswith(attribute + "."):
             return Unknown(reason if key == attribute else f"{key}: {reason}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from scanner.graph import build_graph
+from scanner.graph import Graph, build_graph
 from scanner.iac.cfn_yaml import parse_template
 from scanner.iac.detect import load_iac
 from scanner.iac.tf_hooks import resource_type_of
@@ -93,6 +93,14 @@ class Source:
     """uid -> the CloudFormation or Terraform type it was declared as (empty for live)."""
     outside: set[str] = field(default_factory=set)
     """uids of resources outside the architecture (moto's defaults, the DR bucket): kept as they are."""
+    _graph: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The source's graph (derived facts such as a resource's zones)."""
+        if self._graph is None:
+            self._graph = build_graph(self.snapshot)
+        return self._graph
 
     @property
     def vocabulary_source(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scanner.collectors import autoscaling, cloudfront
+from scanner.collectors import cloudfront
 from scanner.iac.cloudformation import load_cloudformation
 from scanner.iac.terraform_hcl import load_terraform_hcl
 from scanner.iac.tf_mapping import TfResource, build_snapshot, map_resource
@@ -268,17 +268,6 @@ resource "aws_appautoscaling_target" "t" {
 
 # -- live hooks --------------------------------------------------------------------------------------
 
-def test_live_group_zones_are_its_own_only_without_subnets() -> None:
-    groups = [{"AutoScalingGroupName": "subnets", "VPCZoneIdentifier": "subnet-1,subnet-2",
-               "AvailabilityZones": ["us-east-1a", "us-east-1b"], "MinSize": 0, "MaxSize": 1},
-              {"AutoScalingGroupName": "zones", "VPCZoneIdentifier": "", "AvailabilityZones": ["us-east-1b",
-                                                                                                "us-east-1a"],
-               "MinSize": 0, "MaxSize": 1}]
-    out = autoscaling.parse({"groups": groups, "policies": []}, ACCOUNT, REGION)
-    zones = {r.name: normalise_attributes(r.type, r.attributes)["availability_zones"] for r in out.resources}
-    assert zones == {"subnets": [], "zones": ["us-east-1a", "us-east-1b"]}
-
-
 def test_live_distribution_serves_its_s3_origin_and_says_which_origins_it_cannot_resolve() -> None:
     config = {"Enabled": True, "DefaultCacheBehavior": {"TargetOriginId": "b"}, "Origins": {"Items": [
         {"Id": "b", "DomainName": "assets.s3.us-east-1.amazonaws.com", "S3OriginConfig": {}},
@@ -320,16 +309,6 @@ def test_terraform_auto_scaling_group_tags_come_from_tag_blocks() -> None:
 def test_global_cluster_engine_comes_from_its_source_cluster() -> None:
     assert "source cluster's engine" in map_resource("aws_rds_global_cluster", {
         "source_db_cluster_identifier": Reference(("aws_rds_cluster.c",))}).unknown["engine"]
-
-
-def test_live_classic_load_balancer_zones_are_its_own_only_without_subnets() -> None:
-    from scanner.collectors import elb
-
-    lbs = [{"LoadBalancerName": "vpc", "Subnets": ["subnet-1"], "AvailabilityZones": ["us-east-1a"]},
-           {"LoadBalancerName": "classic", "Subnets": [], "AvailabilityZones": ["us-east-1b"]}]
-    out = elb.parse({"classic": lbs, "classic_attributes": {}, "classic_tags": {}}, ACCOUNT, REGION)
-    assert {r.name: normalise_attributes(r.type, r.attributes)["availability_zones"] for r in out.resources} == {
-        "vpc": [], "classic": ["us-east-1b"]}
 
 
 def test_replication_rule_to_a_bucket_of_unknown_region_is_an_unknown_recovery() -> None:

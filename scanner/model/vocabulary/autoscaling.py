@@ -47,11 +47,9 @@ class AutoScalingGroup(Attributes):
         0, "`HealthCheckGracePeriod`; API/CloudFormation default 0 (the Terraform provider's 300).",
         cfn="HealthCheckGracePeriod", tf="health_check_grace_period", live="HealthCheckGracePeriod",
         defaults={"tf": 300})
-    availability_zones: list[str] = attr([], "`AvailabilityZones` given directly (without subnets); live, AWS "
-                                         "lists the subnets' zones there, so only a group without subnets has them "
-                                         "(hook `zones_without_subnets`).",
-                                         cfn="AvailabilityZones", tf="availability_zones",
-                                         live=Hook("zones_without_subnets"), as_set=True)
+    availability_zones: list[str] = attr([], "`AvailabilityZones` given directly (without subnets).",
+                                         cfn="AvailabilityZones", tf="availability_zones", live="AvailabilityZones",
+                                         as_set=True)
     mixed_instances: bool = attr(False, "True when the group has a `MixedInstancesPolicy` (Spot and On-Demand).",
                                  cfn=Hook("mixed_instances"), tf=Hook("mixed_instances"),
                                  live=Hook("mixed_instances"))

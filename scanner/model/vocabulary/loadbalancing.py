@@ -145,9 +145,7 @@ class ClassicLoadBalancer(Attributes):
 
     scheme: str = attr("internet-facing", "`Scheme`; default internet-facing.", cfn="Scheme", tf="internal",
                        live="Scheme", conv=normalise.scheme)
-    availability_zones: list[str] = attr([], "`AvailabilityZones` given directly; live, AWS lists a VPC load "
-                                         "balancer's subnets' zones there, so only one without subnets has them "
-                                         "(hook `zones_without_subnets`).", cfn="AvailabilityZones",
+    availability_zones: list[str] = attr([], "`AvailabilityZones`.", cfn="AvailabilityZones",
                                          tf="availability_zones", live="AvailabilityZones", as_set=True)
     cross_zone_enabled: bool = attr(
         False, "`CrossZoneLoadBalancing.Enabled`; API/CloudFormation default false (the Terraform provider's true).",
