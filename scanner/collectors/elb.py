@@ -3,9 +3,10 @@
 Batch calls list the load balancers and target groups; tags come 20 resources per ``DescribeTags``.
 Attributes (cross-zone, deletion protection, stickiness, draining) have no batch call, so they are
 read per resource; a failed per-resource call marks only those attributes unknown on that resource.
-``DescribeTargetHealth`` is called once per *instance* target group: it is the only source of the
-target group -> instance edges (edges to Auto Scaling groups come from the autoscaling collector,
-which reads each group's ``TargetGroupARNs``).
+``DescribeTargetHealth`` is called once per *instance* or *ip* target group: it gives each target's zone
+and health state (``target_health``), and for instance groups it is the only source of the target
+group -> instance edges (edges to Auto Scaling groups come from the autoscaling collector, which reads
+each group's ``TargetGroupARNs``; ip targets are addresses, not resources).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 
 TAG_BATCH = 20
+ZONAL_TARGET_TYPES = ("instance", "ip")
+"""Target types whose targets sit in an Availability Zone (target health is read for these)."""
 
 
 def classic_elb_arn(account: str, region: str, name: str) -> str:
@@ -82,7 +85,7 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
         ctx, "elbv2", "DescribeTargetGroupAttributes", TargetGroupArn=tg["TargetGroupArn"]) for tg in groups}
     raw["target_health"] = {tg["TargetGroupArn"]: _per_resource(
         ctx, "elbv2", "DescribeTargetHealth", TargetGroupArn=tg["TargetGroupArn"])
-        for tg in groups if tg.get("TargetType", "instance") == "instance"}
+        for tg in groups if tg.get("TargetType", "instance") in ZONAL_TARGET_TYPES}
     arns = [lb["LoadBalancerArn"] for lb in lbs] + [tg["TargetGroupArn"] for tg in groups]
     raw["tags"] = _tags(ctx, "elbv2", "ResourceArns", arns)
 
@@ -121,7 +124,10 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
                                               "target group attributes"),
                 "Tags": _response(tags.get(uid), "Tags", "tags")}
         if health is not None:
-            item["TargetHealth"] = failed(health["Error"], "target health") if "Error" in health else health
+            read = failed(health["Error"], "target health") if "Error" in health else health
+            item["Health"] = read
+            if tg.get("TargetType", "instance") == "instance":
+                item["TargetHealth"] = read  # the target group -> instance edges
         build(out, "aws.elbv2.target_group", item, account, region)
     for lb in raw.get("classic") or []:
         name = lb["LoadBalancerName"]

@@ -10,7 +10,10 @@ from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_fa
 from .dns import derive_dns
 from .health import derive_health
 from .model import Graph
+from .nacl import derive_nacl_facts
 from .recovery import derive_recovery
+from .targets import derive_target_facts
+from .tiers import derive_vpc_tiers
 
 PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_zones" in model.derived]
 
@@ -28,6 +31,9 @@ def build_graph(snapshot: Snapshot) -> Graph:
         add_implicit_route_tables(graph)
         derive_subnet_facts(graph)
         derive_zones(graph, PLACED_TYPES)
+        derive_vpc_tiers(graph)
+        derive_nacl_facts(graph)
+        derive_target_facts(graph)
         derive_recovery(graph)
         derive_capacity(graph)
         derive_dns(graph)

@@ -53,6 +53,8 @@ COMPUTED_WITH_AWS_DEFAULT: dict[str, frozenset[str]] = {
     "aws_autoscaling_group": frozenset({"health_check_type", "availability_zones"}),
     "aws_dynamodb_table": frozenset({"billing_mode", "deletion_protection_enabled", "point_in_time_recovery"}),
     "aws_nat_gateway": frozenset({"connectivity_type"}),
+    # omitted: the subnet's map_public_ip_on_launch decides (the model's None)
+    "aws_instance": frozenset({"associate_public_ip_address"}),
     "aws_vpc_endpoint": frozenset({"vpc_endpoint_type"}),
     # inline rules/routes not configured: a new group or table holds only the separate rule/route resources
     # folded into it (Terraform deletes the default allow-all egress rule of a group it creates)

@@ -43,6 +43,11 @@ class Resource(BaseModel):
         default_factory=dict,
         description="List attributes whose items are known only in part (attribute -> why more may exist), e.g. "
         "the rules of a security group declared outside a template that adds one rule to it.")
+    presumed: str | None = Field(
+        None, description="Set when the resource is evaluated on an assumption the source could not check, e.g. "
+        "'evaluated as if created: condition IsProd unknown: ...' for a CloudFormation resource whose Condition "
+        "is unknown. Its findings carry it.",
+    )
     suppressions: dict[str, str] = Field(
         default_factory=dict,
         description="Inline suppressions from the source (policy id -> reason), e.g. CloudFormation "

@@ -64,6 +64,9 @@ def _list_item(scope: _Scope, name: str) -> _Scope | None:
     elif scope.item_model is not None:
         models = [scope.item_model]
     for model in models:
+        derived_item = getattr(model, "derived_items", {}).get(name)
+        if derived_item is not None:
+            return _Scope(item_model=derived_item)
         field = model.model_fields.get(name)
         if field is None:
             continue
@@ -84,8 +87,9 @@ def _check_attr(scope: _Scope, attr: str, at: tuple[Any, ...]) -> None:
     elif scope.item_model is not None:
         if head not in scope.item_model.model_fields:
             raise PolicyCheckError(at, f"unknown attribute {head!r} for items of type {scope.describe()}")
-    else:
-        raise PolicyCheckError(at, "scalar list items have no attributes (use count_distinct without attr)")
+    elif attr != "@":
+        raise PolicyCheckError(at, "scalar list items have no attributes: test the item itself with attr '@' "
+                               "(or use count_distinct without attr)")
 
 
 class _Checker:
@@ -150,10 +154,10 @@ class _Checker:
         elif isinstance(cond, Range):
             for attr in cond.range:
                 _check_attr(scope, attr, (*at, "range"))
-            self.value(cond.includes_any, (*at, "includes_any"))
-            values = self.operand_value(cond.includes_any)
-            if not isinstance(values, list) or not all(isinstance(v, int) for v in values):
-                raise PolicyCheckError((*at, "includes_any"), f"includes_any needs a list of integers, got {values!r}")
+            self.value(cond.values, (*at, cond.test))
+            values = self.operand_value(cond.values)
+            if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                raise PolicyCheckError((*at, cond.test), f"{cond.test} needs a list of integers, got {values!r}")
 
     def selector(self, selector: Selector, scope: _Scope, at: tuple[Any, ...]) -> _Scope:
         if selector.related is not None:

@@ -59,6 +59,8 @@ def _message(status: Status, uid: str, evidence: Evidence) -> str:
     """One line saying what decided the verdict, from the first evidence entries."""
     parts = []
     for entry in evidence:
+        if entry.get("attr") == "type":
+            continue  # a type guard of a multi-type policy: in the evidence, not worth the one-line message
         resource = entry.get("resource")
         if resource in (None, uid):
             prefix = ""
@@ -170,7 +172,7 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
                 region=resource.region, status=status, severity=severity,
                 message=_message(status, uid, evidence), evidence=evidence,
                 remediation=policy.remediation if status is not Status.PASS else None,
-                location=resource.location, suppression=None,
+                location=resource.location, suppression=None, presumed=resource.presumed,
             ))
     read = _read_types(loaded)
     for gap in graph.coverage:

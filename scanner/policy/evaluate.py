@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
-from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES
+from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
 from .language import (
     AllOf,
     AnyOf,
@@ -34,6 +34,8 @@ from .language import (
 Tri = bool | None
 Evidence = list[dict[str, Any]]
 MAX_EVIDENCE = 12
+ITEM_ITSELF = "@"
+"""The attribute name of a scalar list item itself (``{items: public_access_cidrs, each: {attr: "@", ...}}``)."""
 _MISSING = object()
 
 
@@ -69,6 +71,8 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
     head, _, rest = attr.partition(".")
     if isinstance(subject, Item):
+        if attr == ITEM_ITSELF:
+            return subject.value, None
         value = subject.value.get(head) if isinstance(subject.value, dict) else None
         return _walk(value, rest), None
     resource = graph.resources.get(subject)
@@ -92,8 +96,14 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
 
 
 def _walk(value: Any, rest: str) -> Any:
+    """Follow a dotted path into mappings; a number indexes a list (``placement_strategies.0.type``)."""
     for part in rest.split(".") if rest else ():
-        value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            value = None
     return value
 
 
@@ -164,7 +174,8 @@ def compile_condition(cond: Condition) -> Compiled:
 
         def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
             value, evidence = inner(env, subject)
-            return (None if value is None else not value), evidence
+            negated = [{**entry, "test": f"not {entry['test']}"} if "test" in entry else entry for entry in evidence]
+            return (None if value is None else not value), negated
 
         return negate
     if isinstance(cond, Quantified):
@@ -188,7 +199,15 @@ def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None
     names = EVIDENCE_CONTEXT.get(resource.type, {}).get(attr) if resource is not None else None
     if not names:
         return None
-    return {name: resource.attributes.get(name) for name in names}
+    context: dict[str, Any] = {}
+    for name in names:
+        if name in RELATION_KINDS:  # a relation: the resources it joins, when there are any
+            joined = [uid for uid, _ in graph.neighbours(resource.uid, name)]
+            if joined:
+                context[name] = joined
+        else:
+            context[name] = resource.attributes.get(name)
+    return context
 
 
 def _compile_attr(cond: AttrTest) -> Compiled:
@@ -309,10 +328,19 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
 
 
 def _describe(selector: Selector) -> str:
+    where = selector.where
+    suffix = ""
+    if isinstance(where, AttrTest):
+        operand = where.operand
+        shown = operand.param if isinstance(operand, ParamRef) else f"self.{operand.self_}" \
+            if isinstance(operand, SelfRef) else _show(operand)
+        suffix = f" where {where.attr} {where.operator} {shown}"
+    elif where is not None:
+        suffix = " where …"
     if selector.related is not None:
         arrow = "->" if selector.direction == "out" else "<-"
-        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "")
-    return f"items of {selector.items}"
+        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "") + suffix
+    return f"items of {selector.items}{suffix}"
 
 
 def _compile_quantified(cond: Quantified) -> Compiled:
@@ -428,17 +456,27 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
 
 def _compile_range(cond: Range) -> Compiled:
     low_attr, high_attr = cond.range
+    within = cond.test == "within"
 
     def in_range(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
-        values, reason = _resolve(env, cond.includes_any)
+        values, reason = _resolve(env, cond.values)
         low, why_low = lookup(env.graph, subject, low_attr)
         high, why_high = lookup(env.graph, subject, high_attr)
         entry: dict[str, Any] = {"resource": _label(subject), "attr": f"{low_attr}..{high_attr}",
-                                 "test": f"includes any of {_show(values)}"}
+                                 "test": f"{'within' if within else 'includes any of'} {_show(values)}"}
         why = reason or why_low or why_high
         if why or low is None or high is None:
             entry["unknown"] = why or "range not set"
             return None, [_with_path(env, entry)]
+        if not isinstance(low, int) or not isinstance(high, int) or low > high:
+            entry["unknown"] = f"not a range: {low!r}-{high!r}"  # an inverted or non-numeric range says nothing
+            return None, [_with_path(env, entry)]
+        if within:
+            allowed = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+            # at most len(allowed) + 1 steps: the first port of the range that is not allowed
+            outside = next((port for port in range(low, high + 1) if port not in allowed), None)
+            entry["value"] = f"{low}-{high}" + (f" ({outside} is not allowed)" if outside is not None else "")
+            return outside is None, [_with_path(env, entry)]
         hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
         entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)})" if hits else "")
         return bool(hits), [_with_path(env, entry)]

@@ -8,8 +8,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, read_text
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ..safe_yaml import compose
 
 LinePath = tuple[Any, ...]
 
@@ -17,14 +16,7 @@ LinePath = tuple[Any, ...]
 def read_yaml_with_lines(path: Path) -> tuple[Any, dict[LinePath, int]]:
     """Parse one YAML document; return the data and a map *path tuple -> 1-based line*."""
     text = read_text(path)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(f"YAML syntax error: {exc.problem or exc.context}", str(path), line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", str(path)) from None
+    node = compose(text, str(path))  # bounded: nesting depth and alias expansion
     lines: dict[LinePath, int] = {}
     if node is None:
         return None, lines

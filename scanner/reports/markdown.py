@@ -44,7 +44,7 @@ def _finding_row(finding: Finding) -> list[str]:
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(finding.message),  # the message is the deciding evidence in one line
+        md_cell(finding.message) + (f"<br>presumed: {md_cell(finding.presumed)}" if finding.presumed else ""),
         md_cell(finding.remediation or ""),
     ]
 

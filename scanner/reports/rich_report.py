@@ -104,6 +104,8 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
         text.append(f"\n{finding.message}")
     if finding.suppression:
         text.append(f"\nsuppressed: {finding.suppression}", style="dim")
+    if finding.presumed:
+        text.append(f"\npresumed: {finding.presumed}", style="yellow")
     for line in lines:
         text.append(f"\n  - {line}")
     return Padding(text, (0, 0, 0, 4), expand=False)

@@ -197,9 +197,12 @@ def test_transform_templates_tolerate_names_the_macro_creates(tmp_path: Path) ->
                           "    - Subnet${Name}: {Type: AWS::EC2::Subnet}\n"
                           "  F:\n    Type: AWS::Serverless::Function\n    Properties: {Role: !GetAtt FRole.Arn}\n"
                           "  A:\n    Type: AWS::RDS::DBSubnetGroup\n"
-                          "    Properties: {DBSubnetGroupDescription: d, SubnetIds: [!Ref SubnetA]}\n")
-    (group,) = snap.resources
-    assert group.unknown_relations["in_subnet"].startswith("!Ref SubnetA: not in the template")
+                          "    Properties: {DBSubnetGroupDescription: d, SubnetIds: [!Ref SubnetA, !Ref FRole]}\n")
+    resources = {r.name: r for r in snap.resources}
+    assert set(resources) == {"A", "SubnetA", "SubnetB"}  # the loop expanded; the SAM function is not evaluated
+    assert resources["A"].unknown_relations["in_subnet"] == (
+        "!Ref FRole: not in the template (made by the AWS::Serverless-2016-10-31 transform?)")
+    assert ("in_subnet", f"{tmp_path / 't.yaml'}#SubnetA") in {(r.kind, r.dst) for r in snap.relations}
 
 
 def test_yaml_one_one_booleans_are_names(tmp_path: Path) -> None:

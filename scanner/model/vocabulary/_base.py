@@ -23,7 +23,8 @@ class Attributes(Item):
     ``_fields``). Subclasses set ``type_name`` (the vocabulary name), ``cfn_types`` and ``tf_types``
     (the IaC types that map onto it), ``live`` (how a live resource is identified), ``relations``
     (the relations the type declares), ``derived`` (facts the graph computes, readable by policies
-    like attributes) and ``no_collector`` (why there is no live collector, where there is none).
+    like attributes; ``derived_items`` gives the item model of a derived list) and ``no_collector``
+    (why there is no live collector, where there is none).
     """
 
     type_name: ClassVar[str] = ""
@@ -32,6 +33,8 @@ class Attributes(Item):
     live: ClassVar[Live | None] = None
     relations: ClassVar[tuple[Rel, ...]] = ()
     derived: ClassVar[dict[str, str]] = {}
+    derived_items: ClassVar[dict[str, type[Item]]] = {}
+    """Per derived list fact, the model of its items (so policies may quantify over them)."""
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {}
     """Attributes shown next to an attribute in evidence (the window a lag maximum was read over)."""
     no_collector: ClassVar[str | None] = None

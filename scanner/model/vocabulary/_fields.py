@@ -99,8 +99,8 @@ def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, l
     at creation (an engine version, a zone, a maintenance window), so the attribute is unknown rather
     than defaulted.
     """
-    if isinstance(default, list | dict):
-        info = Field(default_factory=type(default), description=description)
+    if isinstance(default, list | dict):  # a fresh copy each time (a non-empty default keeps its items)
+        info = Field(default_factory=lambda: type(default)(default), description=description)
     else:
         info = Field(default, description=description)
     info.metadata.append(From(cfn=cfn, tf=tf, live=live, conv=conv, ref=ref, required=required, why=why,

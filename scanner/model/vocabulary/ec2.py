@@ -7,6 +7,7 @@ from typing import ClassVar
 from .. import normalise
 from ._base import LIVE_ONLY, PLACED, Attributes, Item
 from ._fields import Hook, Live, attr, rel
+from .edge import configured
 
 VPC = "aws.ec2.vpc"
 SUBNET = "aws.ec2.subnet"
@@ -21,6 +22,11 @@ class Vpc(Attributes):
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::EC2::VPC",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_vpc",)
     live: ClassVar[Live] = Live("ec2:DescribeVpcs", _EC2_ARN + "vpc/{id}", id="VpcId")
+    derived: ClassVar[dict[str, str]] = {
+        "zones_without_public_subnet": "Sorted AZs in which the VPC has a private subnet but no public one "
+        "(public = `is_public`); unknown when a subnet's zone or tier is.",
+        "zones_without_private_subnet": "Sorted AZs in which the VPC has a public subnet but no private one.",
+    }
 
     cidr_block: str | None = attr(None, "Primary IPv4 CIDR (`CidrBlock`).",
                                   cfn="CidrBlock", tf="cidr_block", live="CidrBlock")
@@ -183,6 +189,14 @@ class NetworkAcl(Attributes):
             live="Associations[*].SubnetId", reverse=True),
     )
 
+    derived: ClassVar[dict[str, str]] = {
+        "allowed_entries": "The allow entries as they take effect (entries are evaluated in rule-number order, "
+        "first match wins): each allow entry's port range minus the ranges of earlier deny entries of the same "
+        "direction whose CIDR contains its CIDR and whose protocol covers its protocol. An all-protocol allow "
+        "cut by a tcp or udp deny becomes a tcp and a udp entry. Unknown when an entry's CIDR is not a CIDR.",
+    }
+    derived_items: ClassVar[dict[str, type[Item]]] = {"allowed_entries": NetworkAclEntry}
+
     is_default: bool = attr(False, "`IsDefault`: the VPC's default ACL.", live="IsDefault",
                             why="IaC declares new ACLs, never a VPC's default one (live only)")
     entries: list[NetworkAclEntry] = attr([], "Entries, inbound and outbound.", cfn=Hook("nacl_entries"),
@@ -221,6 +235,11 @@ class Instance(Attributes):
                              volatile=True)
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",
                                  why="AWS assigns the address at launch (live only)")
+    associate_public_ip: bool | None = attr(
+        None, "Whether the instance gets a public IPv4 address: IaC, what the primary interface asks for at "
+        "launch (None = the subnet's MapPublicIpOnLaunch decides); live, whether it has one (`PublicIpAddress`).",
+        cfn="NetworkInterfaces[0].AssociatePublicIpAddress", tf="associate_public_ip_address",
+        live="PublicIpAddress", conv=configured, defaults={"live": False})
     detailed_monitoring: bool = attr(False, "`Monitoring.State == enabled`; default false.",
                                      cfn="Monitoring", tf="monitoring", live="Monitoring.State",
                                      conv=normalise.monitoring_enabled)

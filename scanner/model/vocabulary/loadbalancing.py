@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import model_validator
 
 from .. import normalise
-from ._base import IAC_PLACED, PLACED, Attributes
+from ._base import IAC_PLACED, LIVE_ONLY, PLACED, Attributes, Item
 from ._fields import Hook, Live, attr, rel
 
 LB_V2 = "aws.elbv2.load_balancer"
@@ -37,7 +37,15 @@ class LoadBalancerV2(Attributes):
             live="SecurityGroups"),
         rel("targets", TARGET_GROUP, cfn=Hook("listeners"), tf=Hook("listeners"), live=Hook("target_groups")),
     )
-    derived: ClassVar[dict[str, str]] = dict(PLACED)
+    derived: ClassVar[dict[str, str]] = {
+        **PLACED,
+        "zones_without_healthy_targets": "Sorted AZs enabled on the load balancer (`availability_zones`) in "
+        "which none of its instance or ip target groups has a healthy target (live: target health). A "
+        "target's zone is the one DescribeTargetHealth gives, else its instance's zone, else the zone of the "
+        "subnet whose CIDR holds its IP; unknown when a target's zone or its group's health is.",
+        "max_zone_target_share": "The share (0-1) of the load balancer's distinct healthy targets that sit in "
+        "its most loaded AZ; unknown when it has no healthy target or a zone is unknown (live).",
+    }
 
     lb_type: str = attr("application", "`Type`: application (default), network, gateway.",
                         cfn="Type", tf="load_balancer_type", live="Type")
@@ -54,6 +62,18 @@ class LoadBalancerV2(Attributes):
         False, "`deletion_protection.enabled`; default false.",
         cfn="LoadBalancerAttributes[Key=deletion_protection.enabled].Value", tf="enable_deletion_protection",
         live=_lb_attribute("deletion_protection.enabled"))
+
+
+class TargetHealthEntry(Item):
+    """One registered target as ``DescribeTargetHealth`` reports it."""
+
+    target: str | None = attr(None, "`Target.Id`: an instance id, an IP address, a Lambda or ALB ARN.",
+                              live="Target.Id")
+    port: int | None = attr(None, "`Target.Port`.", live="Target.Port")
+    availability_zone: str | None = attr(None, "`Target.AvailabilityZone` (ip targets; `all` outside the VPC).",
+                                         live="Target.AvailabilityZone")
+    state: str | None = attr(None, "`TargetHealth.State`: healthy, unhealthy, initial, unused, draining, "
+                             "unavailable.", live="TargetHealth.State")
 
 
 class TargetGroup(Attributes):
@@ -76,6 +96,9 @@ class TargetGroup(Attributes):
 
     protocol: str | None = attr(None, "`Protocol`.", cfn="Protocol", tf="protocol", live="Protocol")
     port: int | None = attr(None, "`Port`.", cfn="Port", tf="port", live="Port")
+    target_health: list[TargetHealthEntry] = attr(
+        [], "Registered targets with their zone and health state (`DescribeTargetHealth`, instance and ip "
+        "target groups).", live="Health.TargetHealthDescriptions", why=LIVE_ONLY)
     target_type: str = attr("instance", "`TargetType`; default instance.", cfn="TargetType", tf="target_type",
                             live="TargetType")
     health_check_enabled: bool = attr(True, "`HealthCheckEnabled`; default true.", cfn="HealthCheckEnabled",

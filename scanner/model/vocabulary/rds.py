@@ -40,7 +40,10 @@ class DbInstance(Attributes):
             live="ReadReplicaSourceDBInstanceIdentifier", why="cluster members replicate through the cluster"),
     )
     derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
-    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replica_lag_max_seconds": ("lag_window_seconds",)}
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
+        "replica_lag_max_seconds": ("lag_window_seconds",),
+        "multi_az": ("is_read_replica", "replica_of"),  # a replica's standby finding names its source
+    }
 
     engine: str | None = attr(None, "`Engine` (postgres, mysql, aurora-postgresql...).",
                               cfn="Engine", tf="engine", live="Engine")
