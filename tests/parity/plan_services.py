@@ -298,7 +298,8 @@ def others() -> list[Planned]:
     return [
         Planned("aws_instance", "app_1", {
             "ami": "ami-12c6146b", "instance_type": "t3.micro", "subnet_id": subnet("app-a"),
-            "vpc_security_group_ids": [group("app")], "monitoring": True, "tags": {"Name": "app-1"}},
+            "vpc_security_group_ids": [group("app")], "monitoring": True, "associate_public_ip_address": False,
+            "tags": {"Name": "app-1"}},
             extra_unknown=("availability_zone", "private_ip", "public_ip")),
         Planned("aws_elb", "legacy", {
             "name": "legacy", "internal": False, "subnets": [subnet("pub-a"), subnet("pub-b")],

@@ -447,8 +447,9 @@ class ParitySeeder(Seeder):  # type: ignore[misc, valid-type]
         cluster from ``ledger``, a backup selection, and a stack."""
         ec2 = self.client("ec2", REGION)
         instance = ec2.run_instances(
-            ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=ids["app-a"],
-            SecurityGroupIds=[groups["app"]], Monitoring={"Enabled": True},
+            ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1, Monitoring={"Enabled": True},
+            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": ids["app-a"], "Groups": [groups["app"]],
+                                "AssociatePublicIpAddress": False}],
             TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "app-1"}]}],
         )["Instances"][0]["InstanceId"]
         elb = self.client("elb", REGION)

@@ -193,6 +193,8 @@ resource "aws_instance" "app_1" {
   subnet_id              = aws_subnet.this["app-a"].id
   vpc_security_group_ids = [aws_security_group.this["app"].id]
   monitoring             = true
+  # stated: left out, the subnet's map_public_ip_on_launch decides (haguard keeps it unset, not false)
+  associate_public_ip_address = false
   tags = {
     Name = "app-1"
   }
