@@ -186,6 +186,8 @@ class BackupCopy(Item):
                           "(RDS cross-Region automated backups).")
     destination: str | None = attr(None, "The destination vault (ARN or IaC uid), or the replicated Region.")
     plan: str | None = attr(None, "The backup plan whose rule copies (backup-copy).")
+    other_region: bool | None = attr(None, "True when the copy lands outside the store's own Region; null when "
+                                     "the store's Region is not known.")
 
 
 BACKUP_FACTS: dict[str, str] = {
