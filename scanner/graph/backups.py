@@ -396,6 +396,9 @@ def derive_selection_facts(graph: Graph) -> None:
             replicated, not_known = _replications(store)
             facts["backup_copies"] = copies + replicated
             partial += not_known
+            if any(copy["other_region"] is None for copy in copies + replicated):
+                partial.append(f"the Region of {uid} is not known, so whether a copy leaves it is not "
+                               "(CloudFormation: give --region)")
             if selected is None:
                 partial.insert(0, f"a selection may select it: {unknown['in_backup_plan']}")
             if partial:
