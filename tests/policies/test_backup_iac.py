@@ -153,7 +153,8 @@ def test_a_tag_selection_leaves_untagged_iac_stores_unknown(tmp_path: Path, caps
     text = SOURCES["cloudformation"].read_text().replace(
         '        Resources: ["arn:aws:dynamodb:*:*:table/*"]\n        Conditions:\n          StringEquals:\n'
         '            - {ConditionKey: "aws:ResourceTag/backup", ConditionValue: weekly}\n',
-        "        ListOfTags:\n          - {ConditionType: STRINGEQUALS, ConditionKey: backup, ConditionValue: weekly}\n")
+        "        ListOfTags:\n"
+        "          - {ConditionType: STRINGEQUALS, ConditionKey: backup, ConditionValue: weekly}\n")
     assert "ListOfTags" in text
     template = tmp_path / "template.yaml"
     template.write_text(text)
