@@ -2,8 +2,9 @@
 
 Each function is registered with how it treats unknown arguments: ``deep`` (any unknown part makes
 the result unknown), ``shallow`` (only an unknown argument itself: ``concat`` or ``element`` keep
-the references inside their lists) or ``none`` (the function decides). Misuse Terraform rejects
-raises ``EvalError``; results beyond the evaluation limits raise ``LimitError``.
+the references inside their lists), ``text`` (a function building a string: the references among its
+arguments are kept as a reference, like an interpolated string) or ``none`` (the function decides).
+Misuse Terraform rejects raises ``EvalError``; results beyond the evaluation limits raise ``LimitError``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def register(name: str, unknowns: str = "deep") -> Callable[[Function], Function
         def call(env: Env, *args: Any) -> Any:
             if unknowns == "none":
                 return function(env, *args)
+            if unknowns == "text":
+                return _text_call(name, function, env, args)
             values = [plain(a) for a in args]
             for value in values:
                 found = first_unknown(value) if unknowns == "deep" else (
@@ -47,6 +50,54 @@ def register(name: str, unknowns: str = "deep") -> Callable[[Function], Function
         return function
 
     return wrap
+
+
+def _text_call(name: str, function: Function, env: Env, args: tuple[Any, ...]) -> Any:
+    """A function building text from its arguments (``format``, ``join``...): the references among them are
+    kept as a reference to what the text names, whose value is the text when every reference's is known."""
+    targets: list[str] = []
+    pending: Reference | None = None
+    values = []
+    for arg in args:
+        _, unknown, value = _unwrap(arg, targets)
+        pending = pending or unknown
+        if isinstance(value, Unknown):
+            return Unknown(f"{name}() of an unknown value: {value.reason}")
+        if isinstance(value, Many):
+            return Unknown(f"{name}() of {value.describe()}")
+        values.append(value)
+    if pending is not None:
+        return Reference(tuple(targets), identity=False,
+                         note=f"{name}() of a value not known before apply ({pending.describe()})")
+    result = function(env, *values)
+    if targets and isinstance(result, str):
+        return Reference(tuple(targets), result, True, identity=False)
+    return result
+
+
+def _unwrap(value: Any, targets: list[str], depth: int = 0) -> tuple[bool, Reference | None, Any]:
+    """(had references, the first unknown reference, ``value`` with known references replaced by their values);
+    a plain unknown part makes the whole value that ``Unknown``."""
+    if isinstance(value, Reference):
+        targets.extend(t for t in value.targets if t not in targets)
+        if not value.known:
+            return True, value, None
+        return True, None, value.value
+    if isinstance(value, Unknown | Many) or depth > 64:
+        return False, None, value if depth <= 64 else Unknown("a value nested too deeply")
+    if isinstance(value, dict | list):
+        found, pending = False, None
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        out: dict[Any, Any] = {}
+        for key, item in items:
+            had, unknown, inner = _unwrap(item, targets, depth + 1)
+            if isinstance(inner, Unknown | Many):
+                return had, unknown, inner
+            found, pending = found or had, pending or unknown
+            out[key] = inner
+        rebuilt: Any = out if isinstance(value, dict) else type(value)(out.values())
+        return found, pending, rebuilt
+    return False, None, value
 
 
 def arity(name: str, args: tuple[Any, ...], low: int, high: int | None = None) -> None:

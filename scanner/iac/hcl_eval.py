@@ -55,6 +55,8 @@ class Evaluator:
             return self.evaluate(node.parts[0], env)
         out: list[str] = []
         size = 0
+        targets: list[str] = []
+        pending: Reference | None = None  # the first interpolated reference whose value is unknown
         for part in node.parts:
             if isinstance(part, str):
                 text = part
@@ -64,7 +66,13 @@ class Evaluator:
                     return value
                 text = value
             else:
-                value = plain(self.evaluate(part, env))
+                raw = self.evaluate(part, env)
+                if isinstance(raw, Reference):
+                    targets.extend(t for t in raw.targets if t not in targets)
+                    if not raw.known:
+                        pending = pending or raw
+                        continue
+                value = plain(raw)
                 if isinstance(value, Unknown):
                     return value
                 if isinstance(value, Lazy):
@@ -75,7 +83,7 @@ class Evaluator:
             size += len(text)
             env.limits.string(size)
             out.append(text)
-        return "".join(out)
+        return _interpolated("".join(out), targets, pending)
 
     def directive(self, node: s.TemplateIf | s.TemplateFor, env: Env) -> str | Unknown:
         if isinstance(node, s.TemplateIf):
@@ -274,6 +282,17 @@ class Evaluator:
         if node.key is None:
             return TfSet(values) if isinstance(collection, TfSet) else values
         return result
+
+
+def _interpolated(text: str, targets: list[str], pending: Reference | None) -> Any:
+    """A string template's value: the text, or a reference to what it interpolates (a relation), whose
+    value is the text when every interpolated reference's value is known."""
+    if not targets:
+        return text
+    if pending is not None:
+        return Reference(tuple(targets), identity=False,
+                         note=f"a string interpolating a value not known before apply ({pending.describe()})")
+    return Reference(tuple(targets), text, True, identity=False)
 
 
 _HANDLERS: dict[type, Callable[[Evaluator, Any, Env], Any]] = {
