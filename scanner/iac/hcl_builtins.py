@@ -17,6 +17,7 @@ from ..model.values import Reference, Unknown
 from .hcl_values import (
     Env,
     EvalError,
+    Lazy,
     Many,
     finalise,
     first_unknown,
@@ -78,6 +79,8 @@ def _text_call(name: str, function: Function, env: Env, args: tuple[Any, ...]) -
 def _unwrap(value: Any, targets: list[str], depth: int = 0) -> tuple[bool, Reference | None, Any]:
     """(had references, the first unknown reference, ``value`` with known references replaced by their values);
     a plain unknown part makes the whole value that ``Unknown``."""
+    if isinstance(value, Lazy) and not isinstance(value, Many):
+        value = value.final()  # a whole resource is a reference to it; a namespace is not a value
     if isinstance(value, Reference):
         targets.extend(t for t in value.targets if t not in targets)
         if not value.known:

@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..model.values import Reference, Unknown
+from ..model.values import Unknown
 from .hcl_builtins import FUNCTIONS, arity, as_int, as_list, register, sized
-from .hcl_syntax import MAX_DEPTH
 from .hcl_values import (
     Env,
     EvalError,
@@ -228,38 +227,23 @@ def _parseint(env: Env, *args: Any) -> Any:
 # -- encodings and identity -----------------------------------------------------------------------------
 
 
-def _referenced(value: Any, targets: list[str], depth: int = 0) -> Any:
-    """``value`` with each known reference replaced by its value; the references' targets go to ``targets``."""
-    if isinstance(value, Reference):
-        targets.extend(t for t in value.targets if t not in targets)
-        value = value.value
-    if depth > MAX_DEPTH * 2:
-        raise EvalError("a value nested too deeply to encode")
-    if isinstance(value, dict):
-        return {str(k): _referenced(v, targets, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_referenced(v, targets, depth + 1) for v in value]
-    return value
-
-
-def _encode(env: Env, value: Any, dump: Callable[[Any], str]) -> Any:
-    """``value`` encoded as text; a reference to what it names when it holds (known) references."""
-    targets: list[str] = []
+def _encode(env: Env, value: Any, dump: Callable[[Any], str]) -> str:
+    """``value`` (references already replaced by their values) encoded as text."""
     try:
-        text = dump(_referenced(finalise(value), targets))
-    except (TypeError, ValueError, RecursionError) as exc:
+        text = dump(finalise(value))
+    except (TypeError, ValueError, RecursionError, yaml.YAMLError) as exc:
         raise EvalError(f"the value cannot be encoded: {type(exc).__name__}") from None
     env.limits.string(len(text))
-    return Reference(tuple(targets), text, True, identity=False) if targets else text
+    return text
 
 
-@register("jsonencode")
+@register("jsonencode", unknowns="text")
 def _jsonencode(env: Env, *args: Any) -> Any:
     arity("jsonencode", args, 1)
     return _encode(env, args[0], lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), allow_nan=False))
 
 
-@register("yamlencode")
+@register("yamlencode", unknowns="text")
 def _yamlencode(env: Env, *args: Any) -> Any:
     arity("yamlencode", args, 1)
     return _encode(env, args[0], lambda v: yaml.safe_dump(v, sort_keys=True, default_flow_style=False,

@@ -170,3 +170,26 @@ def test_text_functions_over_an_unknown_reference_are_a_relation_with_an_unknown
     assert isinstance(value, Reference) and not value.known
     assert value.targets == ("aws_s3_bucket.b", "aws_security_group.app")
     assert isinstance(evaluate('join("-", [var.sg, var.unknown])'), Unknown)
+
+
+def test_jsonencode_over_an_unknown_reference_is_a_relation_with_an_unknown_value() -> None:
+    value = evaluate('jsonencode({Statement = [{Resource = "${var.sg}/*", Effect = "Allow"}]})')
+    assert isinstance(value, Reference) and not value.known and value.targets == ("aws_security_group.app",)
+    assert isinstance(evaluate("jsonencode({a = var.sg, b = var.unknown})"), Unknown)
+
+
+def test_encoding_a_whole_resource_is_never_null(tmp_path: Path) -> None:
+    snapshot = load(tmp_path, '''
+resource "aws_ecs_cluster" "apps" {
+  name = "apps"
+}
+resource "aws_appautoscaling_target" "t" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = jsonencode(aws_ecs_cluster.apps)
+  min_capacity       = 2
+  max_capacity       = 6
+}
+''')
+    target = resource(snapshot, "aws_appautoscaling_target.t")
+    assert "resource_id" not in target.attributes and "resource_id" in target.unknown
