@@ -193,3 +193,12 @@ resource "aws_appautoscaling_target" "t" {
 ''')
     target = resource(snapshot, "aws_appautoscaling_target.t")
     assert "resource_id" not in target.attributes and "resource_id" in target.unknown
+
+
+def test_coalesce_skips_a_configured_reference_whose_value_is_empty() -> None:
+    NAMES["var"]["empty_ref"] = Reference(("aws_s3_bucket.e",), "", True)
+    try:
+        assert evaluate("coalesce(var.empty_ref, var.bucket)") == NAMES["var"]["bucket"]
+        assert evaluate("coalesce(var.sg, var.bucket)") == NAMES["var"]["sg"]  # known only at apply
+    finally:
+        del NAMES["var"]["empty_ref"]
