@@ -346,7 +346,7 @@ class ModuleInstance(Lazy):
     def provider_of(self, block: Block) -> tuple[str | None, str | None]:
         """(the provider configuration a resource uses when it is not the root's default one, its Region)."""
         name = _provider_name(block.body.get("provider")) or "aws"
-        if not name.startswith("aws") or (name == "aws" and self.parent is None):
+        if name.partition(".")[0] != "aws" or (name == "aws" and self.parent is None):
             return None, None
         key = name if self.parent is None else f"{self.prefix}{name}"
         return key, self.provider_region(name)
