@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model.values import Reference, Unknown
+from .hcl_syntax import MAX_DEPTH
 from .hcl_values import (
     Env,
     EvalError,
@@ -60,7 +61,7 @@ def _text_call(name: str, function: Function, env: Env, args: tuple[Any, ...]) -
     pending: Reference | None = None
     values = []
     for arg in args:
-        _, unknown, value = _unwrap(arg, targets)
+        unknown, value = _unwrap(arg, targets)
         pending = pending or unknown
         if isinstance(value, Unknown):
             return Unknown(f"{name}() of an unknown value: {value.reason}")
@@ -76,31 +77,27 @@ def _text_call(name: str, function: Function, env: Env, args: tuple[Any, ...]) -
     return result
 
 
-def _unwrap(value: Any, targets: list[str], depth: int = 0) -> tuple[bool, Reference | None, Any]:
-    """(had references, the first unknown reference, ``value`` with known references replaced by their values);
-    a plain unknown part makes the whole value that ``Unknown``."""
+def _unwrap(value: Any, targets: list[str], depth: int = 0) -> tuple[Reference | None, Any]:
+    """(the first unknown reference inside ``value``, ``value`` with known references replaced by their values);
+    the references' targets go to ``targets``. A plain unknown part makes the whole value that ``Unknown``."""
     if isinstance(value, Lazy) and not isinstance(value, Many):
         value = value.final()  # a whole resource is a reference to it; a namespace is not a value
     if isinstance(value, Reference):
         targets.extend(t for t in value.targets if t not in targets)
-        if not value.known:
-            return True, value, None
-        return True, None, value.value
-    if isinstance(value, Unknown | Many) or depth > 64:
-        return False, None, value if depth <= 64 else Unknown("a value nested too deeply")
-    if isinstance(value, dict | list):
-        found, pending = False, None
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        out: dict[Any, Any] = {}
-        for key, item in items:
-            had, unknown, inner = _unwrap(item, targets, depth + 1)
-            if isinstance(inner, Unknown | Many):
-                return had, unknown, inner
-            found, pending = found or had, pending or unknown
-            out[key] = inner
-        rebuilt: Any = out if isinstance(value, dict) else type(value)(out.values())
-        return found, pending, rebuilt
-    return False, None, value
+        return (None, value.value) if value.known else (value, None)
+    if depth > MAX_DEPTH * 2:
+        return None, Unknown("a value nested too deeply")
+    if not isinstance(value, dict | list):
+        return None, value
+    pending: Reference | None = None
+    out: dict[Any, Any] = {}
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        unknown, inner = _unwrap(item, targets, depth + 1)
+        if isinstance(inner, Unknown | Many):
+            return unknown, inner
+        pending = pending or unknown
+        out[key] = inner
+    return pending, out if isinstance(value, dict) else type(value)(out.values())
 
 
 def arity(name: str, args: tuple[Any, ...], low: int, high: int | None = None) -> None:
