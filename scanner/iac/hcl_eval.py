@@ -60,13 +60,9 @@ class Evaluator:
         for part in node.parts:
             if isinstance(part, str):
                 text = part
-            elif isinstance(part, s.TemplateIf | s.TemplateFor):
-                value = self.directive(part, env)
-                if isinstance(value, Unknown):
-                    return value
-                text = value
             else:
-                raw = self.evaluate(part, env)
+                raw = self.directive(part, env) if isinstance(part, s.TemplateIf | s.TemplateFor) else (
+                    self.evaluate(part, env))
                 if isinstance(raw, Reference):
                     targets.extend(t for t in raw.targets if t not in targets)
                     if not raw.known:
@@ -85,7 +81,8 @@ class Evaluator:
             out.append(text)
         return _interpolated("".join(out), targets, pending)
 
-    def directive(self, node: s.TemplateIf | s.TemplateFor, env: Env) -> str | Unknown:
+    def directive(self, node: s.TemplateIf | s.TemplateFor, env: Env) -> Any:
+        """The text of ``%{if}``/``%{for}``: a string, ``Unknown``, or a ``Reference`` when it interpolates some."""
         if isinstance(node, s.TemplateIf):
             condition = plain(self.evaluate(node.condition, env))
             if isinstance(condition, Unknown):
@@ -95,18 +92,29 @@ class Evaluator:
         collection = plain(self.evaluate(node.collection, env))
         if isinstance(collection, Unknown):
             return collection
-        out = []
+        out: list[str] = []
+        targets: list[str] = []
+        pending: Reference | None = None
         for key, value in items_of(collection):
             names = {node.value: value} | ({node.key: key} if node.key else {})
             text = self._text(self.template(node.body, env.bind(**names)))
             if isinstance(text, Unknown):
                 return text
+            if isinstance(text, Reference):
+                targets.extend(t for t in text.targets if t not in targets)
+                if not text.known:
+                    pending = pending or text
+                    continue
+                text = text.value
             out.append(text)
             env.limits.string(sum(len(t) for t in out))
-        return "".join(out)
+        return _interpolated("".join(out), targets, pending)
 
     @staticmethod
-    def _text(value: Any) -> str | Unknown:
+    def _text(value: Any) -> Any:
+        """A template's value as text: a string, ``Unknown``, or a ``Reference`` whose value is the text."""
+        if isinstance(value, Reference):
+            return Reference(value.targets, to_string(value.value), True, identity=False) if value.known else value
         value = plain(value)
         if isinstance(value, Unknown):
             return value

@@ -202,3 +202,12 @@ def test_coalesce_skips_a_configured_reference_whose_value_is_empty() -> None:
         assert evaluate("coalesce(var.sg, var.bucket)") == NAMES["var"]["sg"]  # known only at apply
     finally:
         del NAMES["var"]["empty_ref"]
+
+
+def test_template_directives_keep_their_references() -> None:
+    value = evaluate('"a%{ if var.name == "web" }-${var.bucket}%{ endif }"')
+    assert value == Reference(("aws_s3_bucket.b",), "a-assets", True, identity=False)
+    value = evaluate('"%{ for x in [var.bucket, var.sg] }${x},%{ endfor }"')
+    assert isinstance(value, Reference) and not value.known
+    assert value.targets == ("aws_s3_bucket.b", "aws_security_group.app")
+    assert evaluate('"%{ for x in ["a", "b"] }${x}%{ endfor }!"') == "ab!"
