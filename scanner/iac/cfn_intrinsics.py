@@ -24,6 +24,7 @@ from .cfn_values import (
     AZ_LIST_UNKNOWN,
     NO_VALUE,
     AzList,
+    RefText,
     ResourceRef,
     Unknown,
     as_int,
@@ -351,13 +352,16 @@ class Resolver:
 
     def _split(self, arg: Any, line: int | None) -> Any:
         delimiter, text = (self.resolve(v, line) for v in self._args("Fn::Split", arg, 2, line))
+        if isinstance(text, ResourceRef):
+            text = to_text(text, "Fn::Split")  # a resource's name when the template sets it, else unknown
         for candidate in (delimiter, text):
             unknown = opaque(candidate, "Fn::Split")
             if unknown:
                 return unknown
         if not isinstance(delimiter, str) or not isinstance(text, str) or not delimiter:
             raise InputError("Fn::Split takes a delimiter and a string", self.file, line)
-        return text.split(delimiter)
+        parts = str(text).split(delimiter)
+        return [RefText(part, text.logical_ids) for part in parts] if isinstance(text, RefText) else parts
 
     def _find_in_map(self, arg: Any, line: int | None) -> Any:
         parts = self._args("Fn::FindInMap", arg, 4, line, at_least=3)

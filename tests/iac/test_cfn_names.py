@@ -167,3 +167,12 @@ def test_join_of_names_names_every_resource() -> None:
     assert isinstance(text, RefText) and text == "logs-x-apps" and text.logical_ids == ("B", "C")
     assert resolver.resolve({"Fn::Join": ["-", ["a", "b"]]}) == "a-b"
     assert not isinstance(resolver.resolve({"Fn::Join": ["-", ["a", "b"]]}), RefText)
+
+
+def test_split_of_a_name_keeps_its_resource() -> None:
+    resolver = _resolver({"C": {"Type": "AWS::ECS::Cluster", "Properties": {"ClusterName": "team-apps"}},
+                          "U": {"Type": "AWS::ECS::Cluster", "Properties": {}}})
+    parts = resolver.resolve({"Fn::Split": ["-", {"Ref": "C"}]})
+    assert parts == ["team", "apps"] and all(isinstance(p, RefText) and p.logical_ids == ("C",) for p in parts)
+    assert resolver.resolve({"Fn::Select": [1, {"Fn::Split": ["-", {"Ref": "C"}]}]}) == "apps"
+    assert isinstance(resolver.resolve({"Fn::Split": ["-", {"Ref": "U"}]}), Unknown)
