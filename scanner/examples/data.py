@@ -29,7 +29,8 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
     orders = _db_instance(b, PRIMARY, "orders-db", {
         "instance_class": "db.r6g.xlarge", "multi_az": True, "availability_zone": f"{PRIMARY}a",
         "secondary_availability_zone": f"{PRIMARY}b", "backup_retention_days": 14, "deletion_protection": True,
-        "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000, "monitoring_interval_seconds": 60})
+        "pitr_lag_seconds": 95.0, "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000,
+        "monitoring_interval_seconds": 60})
     b.relate(orders, "in_subnet_group", group)
     b.relate(orders, "uses_security_group", net.security_groups["db-sg"])
     for alarm_name, metric, comparison, threshold in (
@@ -44,8 +45,8 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
     replica = _db_instance(b, DR, "orders-db-replica", {
         "instance_class": "db.r6g.xlarge", "availability_zone": f"{DR}a", "secondary_availability_zone": f"{DR}b",
         "multi_az": True, "is_read_replica": True, "backup_retention_days": 7, "deletion_protection": True,
-        "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000, "replica_lag_max_seconds": 12.0,
-        "lag_window_seconds": 604800})
+        "pitr_lag_seconds": 140.0, "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000,
+        "replica_lag_max_seconds": 12.0, "lag_window_seconds": 604800})
     b.relate(replica, "replica_of", orders)
     b.relate(replica, "in_subnet_group", dr_group)
     b.relate(replica, "uses_security_group", dr.security_groups["dr-db-sg"])
@@ -59,9 +60,10 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         violation("reporting-db-subnets", "includes the public subnet public-b."))
     reporting = _db_instance(b, PRIMARY, "reporting-db", {
         "instance_class": "db.t3.medium", "availability_zone": f"{PRIMARY}b", "backup_retention_days": 1,
-        "publicly_accessible": True, "allocated_storage_gb": 100, "max_allocated_storage_gb": 200},
-        violation("reporting-db", "single-AZ, 1-day backups, publicly accessible, no copy in another Region: "
-                                  "it misses the RPO and RTO targets."))
+        "publicly_accessible": True, "pitr_lag_seconds": 240.0, "allocated_storage_gb": 100,
+        "max_allocated_storage_gb": 200},
+        violation("reporting-db", "single-AZ, 1-day backups, publicly accessible, no deletion protection, in no "
+                                  "backup plan, no copy in another Region: it misses the RPO and RTO targets."))
     b.relate(reporting, "in_subnet_group", reporting_group)
     b.relate(reporting, "uses_security_group", net.security_groups["legacy-admin"])
     return orders
@@ -102,13 +104,14 @@ def storage(b: SnapshotBuilder) -> list[str]:
     table = f"arn:aws:dynamodb:{PRIMARY}:{ACCOUNT}:table"
     sessions = b.add(f"{table}/sessions", "aws.dynamodb.table", "sessions", PRIMARY, {
         "billing_mode": "PAY_PER_REQUEST", "pitr_enabled": True, "pitr_recovery_period_days": 35,
-        "deletion_protection": True, "replica_regions": [PRIMARY, DR], "replication_latency_max_ms": 850.0})
+        "pitr_lag_seconds": 180.0, "deletion_protection": True, "replica_regions": [PRIMARY, DR],
+        "replication_latency_max_ms": 850.0})
     audit = b.add(f"{table}/audit-log", "aws.dynamodb.table", "audit-log", PRIMARY, {
         "billing_mode": "PAY_PER_REQUEST", "deletion_protection": True},
         violation("audit-log", "point-in-time recovery is off; only the daily backup copy reaches the DR Region."))
     exports = f"orders-exports-{ACCOUNT}"
     replica = f"orders-exports-dr-{ACCOUNT}"
-    b.add(f"arn:aws:s3:::{exports}", "aws.s3.bucket", exports, PRIMARY, {
+    exports_uid = b.add(f"arn:aws:s3:::{exports}", "aws.s3.bucket", exports, PRIMARY, {
         "versioning": "Enabled",
         "replication_rules": [{"status": "Enabled", "destination_bucket": f"arn:aws:s3:::{replica}",
                                "destination_region": DR, "replication_time_enabled": True}],
@@ -117,14 +120,31 @@ def storage(b: SnapshotBuilder) -> list[str]:
         violation(exports, "S3 Replication Time Control replicates within 15 minutes: a 5-minute RPO for a "
                            "Region loss is out of reach."))
     b.add(f"arn:aws:s3:::{replica}", "aws.s3.bucket", replica, DR, {"versioning": "Enabled"})
-    return [sessions, audit]
+    return [sessions, audit, exports_uid]
+
+
+def _vault(b: SnapshotBuilder, protected: list[str]) -> None:
+    """The locked vault the plan writes to, with last night's recovery points and last week's restore tests."""
+    points = [{"resource_arn": uid, "resource_type": uid.split(":")[2], "completed": 35, "age_hours": 0.5,
+               "latest_created_at": "2026-01-15T05:30:00+00:00"} for uid in protected]
+    restores = [{"resource_arn": uid, "restore_job_id": uuid(f"restore-{uid}"), "minutes": 18.0 + 6 * index,
+                 "completed_at": "2026-01-10T06:00:00+00:00", "age_days": 5.0,
+                 "restore_testing_plan": f"arn:aws:backup:{PRIMARY}:{ACCOUNT}:restore-testing-plan:monthly"}
+                for index, uid in enumerate(protected)]
+    b.add(f"arn:aws:backup:{PRIMARY}:{ACCOUNT}:backup-vault:primary-vault", "aws.backup.vault", "primary-vault",
+          PRIMARY, {"locked": True, "min_retention_days": 7, "max_retention_days": 365,
+                    "number_of_recovery_points": 35 * len(protected), "recovery_points": points,
+                    "restores": restores})
 
 
 def backup(b: SnapshotBuilder, protected: list[str]) -> None:
-    """A daily backup plan copying to the DR Region, and a selection of the stateful resources."""
+    """A daily backup plan into a locked vault copying to the DR Region, and a selection of the stateful
+    resources."""
+    _vault(b, protected)
     plan_id = uuid("daily-35d")
     plan = b.add(f"arn:aws:backup:{PRIMARY}:{ACCOUNT}:backup-plan:{plan_id}", "aws.backup.plan", "daily-35d",
                  PRIMARY, {"rules": [{"name": "daily", "schedule": "cron(0 5 ? * * *)", "delete_after_days": 35,
+                                      "target_vault": "primary-vault",
                                       "copy_destinations": [f"arn:aws:backup:{DR}:{ACCOUNT}:backup-vault:dr-vault"]}]})
     selection = b.add(f"arn:aws:backup:{PRIMARY}:{ACCOUNT}:backup-plan:{plan_id}/selection/{uuid('stateful')}",
                       "aws.backup.selection", "stateful-resources", PRIMARY, {"resources": protected})

@@ -84,7 +84,10 @@ class Bucket(Attributes):
     cfn_types: ClassVar[tuple[str, ...]] = ("AWS::S3::Bucket",)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_s3_bucket",)
     live: ClassVar[Live] = Live("s3:ListBuckets", "arn:aws:s3:::{id}", id="Name", name="Name")
-    derived: ClassVar[dict[str, str]] = {**RECOVERY, **BACKUP_FACTS}
+    derived: ClassVar[dict[str, str]] = {
+        **RECOVERY, **BACKUP_FACTS,
+        "replication_destination": "True when another bucket of the snapshot replicates into this one (a copy judged "
+        "through its source); unknown when some bucket's replication rules could not be read. Derived by the graph."}
     derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
         "replication_latency_max_seconds": ("lag_window_seconds",)}
