@@ -335,11 +335,14 @@ def _copies(graph: Graph, store: Resource, plans: list[str]) -> tuple[list[dict[
                 vault = graph.resources.get(destination)
                 other: Tri
                 if vault is not None and not destination.startswith("arn:"):
-                    if terraform:  # the vault's provider (and so its Region) is not read per resource
-                        partial.append(f"the Region of copy vault {destination} follows its provider's, "
-                                       "which haguard does not read per resource")
-                        continue
-                    region, other = vault.region, False  # CloudFormation: a vault of the same stack
+                    if terraform:  # the vault's Region is its provider's (an alias may name another Region)
+                        if vault.region is None:
+                            partial.append(f"the Region of copy vault {destination} (its provider's) is not known")
+                            continue
+                        region = vault.region
+                        other = None if store.region is None else region != store.region
+                    else:
+                        region, other = vault.region, False  # CloudFormation: a vault of the same stack
                 else:
                     region = arn_region(destination)
                     if region is None:

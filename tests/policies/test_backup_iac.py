@@ -169,3 +169,69 @@ def test_a_tag_selection_leaves_untagged_iac_stores_unknown(tmp_path: Path, caps
 def test_live_only_policies_are_not_run_on_iac(capsys: pytest.CaptureFixture[str]) -> None:
     _, report = _report(capsys, str(SOURCES["cloudformation"]), "--region", "us-east-1")
     assert not {f["policy_id"] for f in report["findings"]} & set(LIVE_ONLY)
+
+
+ALIASED_VAULTS = '''
+provider "aws" {
+  region = "us-east-1"
+}
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+resource "aws_backup_vault" "dr" {
+  provider = aws.dr
+  name     = "dr"
+}
+resource "aws_backup_vault" "local" {
+  name = "local"
+}
+resource "aws_backup_plan" "to_dr" {
+  name = "to-dr"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.local.name
+    copy_action {
+      destination_vault_arn = aws_backup_vault.dr.arn
+    }
+  }
+}
+resource "aws_backup_plan" "to_local" {
+  name = "to-local"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.local.name
+    copy_action {
+      destination_vault_arn = aws_backup_vault.local.arn
+    }
+  }
+}
+resource "aws_backup_selection" "orders" {
+  name         = "orders"
+  plan_id      = aws_backup_plan.to_dr.id
+  iam_role_arn = "arn:aws:iam::111122223333:role/backup"
+  resources    = [aws_db_instance.orders.arn]
+}
+resource "aws_backup_selection" "billing" {
+  name         = "billing"
+  plan_id      = aws_backup_plan.to_local.id
+  iam_role_arn = "arn:aws:iam::111122223333:role/backup"
+  resources    = [aws_db_instance.billing.arn]
+}
+resource "aws_db_instance" "orders" {
+  engine         = "postgres"
+  instance_class = "db.t4g.medium"
+}
+resource "aws_db_instance" "billing" {
+  engine         = "postgres"
+  instance_class = "db.t4g.medium"
+}
+'''
+
+
+def test_a_terraform_copy_vault_has_its_providers_region(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A vault of the configuration referenced by a copy action lands in its (aliased) provider's Region."""
+    (tmp_path / "main.tf").write_text(ALIASED_VAULTS)
+    _, report = _report(capsys, str(tmp_path), "--only", "backup-copy-other-region")
+    verdicts = {uid.rsplit("#", 1)[-1]: f for uid, f in ((f["resource_uid"], f["status"]) for f in report["findings"])}
+    assert verdicts == {"aws_db_instance.orders": "pass", "aws_db_instance.billing": "fail"}
