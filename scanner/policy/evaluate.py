@@ -9,13 +9,14 @@ not hold, or an incomplete relation set makes the result unknown, never true.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
 from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
 from .language import (
+    PATH_PARAM,
     AllOf,
     AnyOf,
     AttrTest,
@@ -28,6 +29,7 @@ from .language import (
     Range,
     Selector,
     SelfRef,
+    path_params,
 )
 from .patterns import search
 
@@ -67,9 +69,13 @@ class Env:
 Compiled = Callable[[Env, Subject], tuple[Tri, Evidence]]
 
 
-def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
-    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
-    head, _, rest = attr.partition(".")
+def lookup(graph: Graph, subject: Subject, attr: str, keys: Sequence[str] | None = None) -> tuple[Any, str | None]:
+    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown.
+
+    ``keys``, when given, are the path's parts after its head, taken whole (a key from a param may hold dots).
+    """
+    head, _, rest_text = attr.partition(".")
+    rest: str | Sequence[str] = rest_text if keys is None else keys
     if isinstance(subject, Item):
         if attr == ITEM_ITSELF:
             return subject.value, None
@@ -95,9 +101,9 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     return _walk(resource.attributes.get(head), rest), None
 
 
-def _walk(value: Any, rest: str) -> Any:
+def _walk(value: Any, rest: str | Sequence[str]) -> Any:
     """Follow a dotted path into mappings; a number indexes a list (``placement_strategies.0.type``)."""
-    for part in rest.split(".") if rest else ():
+    for part in (rest.split(".") if rest else ()) if isinstance(rest, str) else rest:
         if isinstance(value, dict):
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit():
@@ -221,17 +227,33 @@ def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None
     return context
 
 
+def _path_keys(attr: str) -> Callable[[Env], tuple[str, Sequence[str] | None]]:
+    """The path as evaluated: ``{NAME}`` parts replaced by param values (the shown path, and its keys)."""
+    if not path_params(attr):
+        return lambda env: (attr, None)
+    parts = attr.split(".")
+    names = [match.group(1) if (match := PATH_PARAM.match(part)) else None for part in parts]
+
+    def resolve(env: Env) -> tuple[str, Sequence[str] | None]:
+        resolved = [str(env.params[name]) if name is not None else part for part, name in zip(parts, names)]
+        return ".".join(resolved), resolved[1:]
+
+    return resolve
+
+
 def _compile_attr(cond: AttrTest) -> Compiled:
-    attr, op, operand = cond.attr, cond.operator, cond.operand
-    with_context = attr in _CONTEXT_ATTRS
+    op, operand = cond.operator, cond.operand
+    with_context = cond.attr in _CONTEXT_ATTRS
+    path_of = _path_keys(cond.attr)
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        attr, keys = path_of(env)
         expected, reason = _resolve(env, operand)
         description = f"{op} {_show(expected) if reason is None else operand}"
         if reason is not None:
             return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
                                            "unknown": f"compared value unknown: {reason}"})]
-        value, reason = lookup(env.graph, subject, attr)
+        value, reason = lookup(env.graph, subject, attr, keys)
         context = _context(env.graph, subject, attr) if with_context else None
         if value is _MISSING:
             entry: dict[str, Any] = {"resource": _label(subject), "attr": attr, "test": description, "unknown": reason}

@@ -26,6 +26,13 @@ TEST_OPERATORS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lt
 COMPARATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
 QUANTIFIERS = ("each", "some", "none")
 POLICY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PATH_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+"""A path segment ``{NAME}``: the key is the value of param ``NAME`` (``tags.{affinity_tag}``)."""
+
+
+def path_params(attr: str) -> list[str]:
+    """The params whose values are keys of an attribute path (``tags.{affinity_tag}`` -> ``[affinity_tag]``)."""
+    return [match.group(1) for part in attr.split(".") if (match := PATH_PARAM.match(part))]
 
 
 class _Strict(BaseModel):
