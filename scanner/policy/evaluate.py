@@ -235,7 +235,8 @@ def _path_keys(attr: str) -> Callable[[Env], tuple[str, Sequence[str] | None]]:
     names = [match.group(1) if (match := PATH_PARAM.match(part)) else None for part in parts]
 
     def resolve(env: Env) -> tuple[str, Sequence[str] | None]:
-        resolved = [str(env.params[name]) if name is not None else part for part, name in zip(parts, names)]
+        resolved = [str(env.params[name]) if name is not None else part
+                    for part, name in zip(parts, names, strict=True)]
         return ".".join(resolved), resolved[1:]
 
     return resolve
@@ -314,7 +315,8 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
             return [], f"{subject} is not in the snapshot"
         if selector.direction == "out":
             incomplete = resource.unknown_relations.get(selector.related)
-            why_incomplete = f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete else None
+            why_incomplete = (f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete
+                              else None)
         else:
             why_incomplete = graph.incoming_unknown(subject, selector.related)
         members = []
