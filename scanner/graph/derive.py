@@ -185,12 +185,19 @@ def derive_subnet_facts(graph: Graph) -> None:
             continue
         facts = graph.derived[uid]
         defaults = [route for _, _, route in default_routes(routes)]
+        table = graph.resources[table_uid] if table_uid else None
+        more = table.partial.get("routes") if table is not None else None
         facts["route_table"] = table_uid
-        facts["has_default_route"] = bool(defaults)
+        if defaults or not more:
+            facts["has_default_route"] = bool(defaults)
+        else:  # routes declared elsewhere may complete a default route
+            graph.derived_unknown[uid]["has_default_route"] = f"routes of {table_uid} known only in part: {more}"
         if any(r.get("target_type") == "internet_gateway" for r in defaults):
             facts["is_public"] = True
         elif any(r.get("target_type") == "unknown" for r in defaults):
             graph.derived_unknown[uid]["is_public"] = f"default route target of {table_uid} unknown"
+        elif more:
+            graph.derived_unknown[uid]["is_public"] = f"routes of {table_uid} known only in part: {more}"
         else:
             facts["is_public"] = False
         default_edges.extend(
