@@ -53,8 +53,10 @@ def _key(item: Any) -> _EntryKey | None:
     if not isinstance(item, dict):
         return None
     get = item.get
-    return (get("cidr"), get("protocol"), get("from_port"), get("to_port"), get("action"), get("egress"),
-            get("rule_number"), get("icmp_type"), get("icmp_code"))
+    action = get("action")
+    return (get("cidr"), get("protocol"), get("from_port"), get("to_port"),
+            action.lower() if isinstance(action, str) else action, get("egress"), get("rule_number"),
+            get("icmp_type"), get("icmp_code"))
 
 
 def _narrow(protocol: str, icmp_type: Any, icmp_code: Any) -> bool:
