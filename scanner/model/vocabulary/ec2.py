@@ -44,9 +44,10 @@ class Subnet(Attributes):
     relations = (rel("in_vpc", VPC, cfn="VpcId", tf="vpc_id", live="VpcId"),)
     derived: ClassVar[dict[str, str]] = {
         "is_public": "True when the subnet's effective route table (explicit association, else the "
-        "VPC's main table) routes 0.0.0.0/0 or ::/0 to an internet gateway. A NAT route does not "
+        "VPC's main table) sends a default route to an internet gateway. A NAT route does not "
         "make a subnet public.",
-        "has_default_route": "True when the effective route table has any 0.0.0.0/0 or ::/0 route.",
+        "has_default_route": "True when the effective route table has a default route: destinations compared "
+        "as networks, a /0 in any spelling or routes that together cover 0.0.0.0/0 or ::/0.",
         **PLACED,
     }
 
