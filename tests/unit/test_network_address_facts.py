@@ -179,6 +179,22 @@ def test_a_deny_of_one_icmp_type_does_not_refuse_an_icmp_allow() -> None:
     assert [o["protocol"] for o in graph.derived["acl"]["world_ingress"]] == ["icmp"]
 
 
+def test_raw_protocol_numbers_and_ports_in_a_snapshot_read_as_the_sources_write_them() -> None:
+    entries = [_entry(10, "deny", "0.0.0.0/0", "6", -1, -1),  # tcp, every port
+               _entry(100, "allow", "0.0.0.0/0", "-1", None, None)]  # all protocols
+    graph = _acl_graph(entries)
+    assert [(e["protocol"], e["from_port"], e["to_port"]) for e in graph.derived["acl"]["allowed_entries"]] == [
+        ("udp", 0, 65535)]
+    assert [(o["protocol"], o["from_port"], o["to_port"]) for o in graph.derived["acl"]["world_ingress"]] == [
+        ("udp", 0, 65535)]
+    group = build_graph(snapshot([{"uid": "sg", "type": "aws.ec2.security_group", "attributes": {
+        "ingress": [{"protocol": "17", "cidr": "::0/0"}, {"protocol": "TCP", "from_port": -1, "to_port": -1,
+                                                          "cidr": "0.0.0.0/1"},
+                    {"protocol": "6", "from_port": 22, "to_port": 22, "cidr": "128.0.0.0/1"}]}}]))
+    assert [(o["family"], o["protocol"], o["from_port"], o["to_port"]) for o in group.derived["sg"]["world_ingress"]
+            ] == [("ipv4", "tcp", 22, 22), ("ipv6", "udp", 0, 65535)]
+
+
 def _blocks(cidr: str) -> set[int]:
     """The /4 blocks of IPv4 inside ``cidr`` (the random ACLs use /1 to /4 only)."""
     network = ipaddress.ip_network(cidr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from pydantic import model_validator
 
 from .. import normalise
 from ._base import LIVE_ONLY, PLACED, Attributes, Item
@@ -119,6 +121,22 @@ class NatGateway(Attributes):
                              volatile=True)
 
 
+def _normalised_rule(data: Any) -> Any:
+    """A rule or entry as the sources write it, whoever wrote it: protocol by name (``6`` -> ``tcp``,
+    ``-1`` -> ``all``), and tcp/udp/all ports ``-1`` or omitted as 0-65535, so that a hand-written
+    snapshot or policy case reads as a collected one."""
+    if not isinstance(data, dict) or not isinstance(data.get("protocol"), str):
+        return data
+    proto = normalise.protocol(data["protocol"])
+    fixed = {**data, "protocol": proto}
+    if proto == "all" or proto in normalise.PORTED_PROTOCOLS:
+        low, high = data.get("from_port"), data.get("to_port")
+        if proto == "all" or low is None or high is None or (isinstance(low, int) and isinstance(high, int)
+                                                              and (low < 0 or high < 0)):
+            fixed.update(from_port=normalise.ALL_PORTS[0], to_port=normalise.ALL_PORTS[1])
+    return fixed
+
+
 class SecurityGroupRule(Item):
     """One ingress or egress permission, flattened to a single peer.
 
@@ -136,6 +154,11 @@ class SecurityGroupRule(Item):
     source_security_group: str | None = attr(None, "Peer security group uid or reference.")
     prefix_list: str | None = attr(None, "Peer managed prefix list id.")
     description: str | None = attr(None, "The rule's description.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_collected(cls, data: Any) -> Any:
+        return _normalised_rule(data)
 
 
 class SecurityGroup(Attributes):
@@ -175,6 +198,11 @@ class NetworkAclEntry(Item):
     to_port: int | None = attr(None, "Last port.")
     icmp_type: int | None = attr(None, "ICMP type (-1 = any).")
     icmp_code: int | None = attr(None, "ICMP code (-1 = any).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_collected(cls, data: Any) -> Any:
+        return _normalised_rule(data)
 
 
 class NetworkAcl(Attributes):
