@@ -220,9 +220,11 @@ class NetworkAcl(Attributes):
 
     derived: ClassVar[dict[str, str]] = {
         "allowed_entries": "The allow entries as they take effect (entries are evaluated in rule-number order, "
-        "first match wins): each allow entry's port range minus the ranges of earlier deny entries of the same "
-        "direction whose CIDR contains its CIDR and whose protocol covers its protocol. An all-protocol allow "
-        "cut by a tcp or udp deny becomes a tcp and a udp entry. Unknown when an entry's CIDR is not a CIDR.",
+        "first match wins): each allow entry cut to the port ranges where it admits some of its addresses, i.e. "
+        "where the earlier deny entries of its direction and family that apply there do not together refuse "
+        "every address it names (CIDRs compared as networks; a narrower deny only carves addresses out). An "
+        "all-protocol allow cut for tcp or udp becomes a tcp and a udp entry. Unknown when the entries are "
+        "unknown or known in part, or a deny cannot be read; partial when an allow cannot be read.",
     }
     derived_items: ClassVar[dict[str, type[Item]]] = {"allowed_entries": NetworkAclEntry}
 
