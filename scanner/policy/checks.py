@@ -71,6 +71,9 @@ def operand_error(role: str, value: Any) -> str | None:
     elif role in ("in", "not_in"):
         if not isinstance(value, list):
             return f"{role} needs a list, got {value!r}"
+    elif role == "in_networks":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"in_networks needs a list of CIDRs (strings), got {value!r}"
     elif role == "matches":
         if not isinstance(value, str):
             return f"matches needs a regular expression string, got {value!r}"

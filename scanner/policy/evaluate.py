@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
+from ..graph.addresses import NotANetwork, parse_network
 from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
 from .language import (
     PATH_PARAM,
@@ -163,6 +164,8 @@ def _test_values(op: str, value: Any, operand: Any) -> Tri:
             return None
         found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
         return found if op == "in" else not found
+    if op == "in_networks":
+        return _in_networks(value, operand)
     if value is None:
         return None  # ordering, matching or containment on a value that is not set: undecidable
     if op in _ORDERING:
@@ -176,6 +179,27 @@ def _test_values(op: str, value: Any, operand: Any) -> Tri:
             return None
         return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
     raise AssertionError(op)
+
+
+def _in_networks(value: Any, operand: Any) -> Tri:
+    """Whether the CIDR ``value`` lies inside one of the ``operand`` networks (``10.8.1.0/24`` in ``10.8.0.0/16``).
+
+    Not set is in no network (as with ``in``); a value that is not an IP network (``${var.cidr}``) is
+    unknown. Operand entries that are not networks (prefix-list ids beside the CIDRs) contain nothing.
+    """
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return None
+    family, start, end = parse_network(value)  # NotANetwork (a ValueError): unknown
+    for entry in operand if isinstance(operand, (list, tuple)) else [operand]:
+        try:
+            kind, low, high = parse_network(str(entry))
+        except NotANetwork:
+            continue
+        if kind == family and low <= start and end <= high:
+            return True
+    return False
 
 
 def compile_condition(cond: Condition) -> Compiled:
@@ -266,7 +290,8 @@ def _compile_attr(cond: AttrTest) -> Compiled:
         if context:
             entry["context"] = context
         if result is None:
-            entry["unknown"] = "value not set" if value is None else "values not comparable"
+            entry["unknown"] = ("value not set" if value is None else "not an IP network" if op == "in_networks"
+                                else "values not comparable")
         return result, [_with_path(env, entry)]
 
     return test

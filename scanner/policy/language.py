@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from ..model import Severity
 
-TEST_OPERATORS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "contains", "exists")
+TEST_OPERATORS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "contains", "exists",
+                  "in_networks")
 COMPARATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
 QUANTIFIERS = ("each", "some", "none")
 POLICY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -69,6 +70,8 @@ class AttrTest(_Strict):
     matches: Value = None
     contains: Value = None
     exists: bool | None = None
+    in_networks: Value = None
+    """The value, a CIDR or address, lies inside one of the listed networks (compared as networks)."""
 
     @model_validator(mode="before")
     @classmethod
