@@ -45,7 +45,7 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "instance_class": "db.r6g.xlarge", "availability_zone": f"{DR}a", "secondary_availability_zone": f"{DR}b",
         "multi_az": True, "is_read_replica": True, "backup_retention_days": 7, "deletion_protection": True,
         "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000, "replica_lag_max_seconds": 12.0,
-        "lag_window_seconds": 604800})
+        "lag_window_seconds": 604800, "monitoring_interval_seconds": 60})
     b.relate(replica, "replica_of", orders)
     b.relate(replica, "in_subnet_group", dr_group)
     b.relate(replica, "uses_security_group", dr.security_groups["dr-db-sg"])
@@ -53,6 +53,9 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "namespace": "AWS/RDS", "metric_name": "ReplicaLag",
         "dimensions": {"DBInstanceIdentifier": "orders-db-replica"},
         "threshold": 60.0, "evaluation_periods": 5})
+    b.alarm(DR, "orders-db-replica-cpu-high", replica, {
+        "namespace": "AWS/RDS", "metric_name": "CPUUtilization", "statistic": "Average", "period_seconds": 300,
+        "dimensions": {"DBInstanceIdentifier": "orders-db-replica"}, "threshold": 80.0})
 
     reporting_group = _db_subnet_group(
         b, net, "reporting-db-subnets", ["data-a", "data-b", "public-b"],
@@ -61,7 +64,7 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "instance_class": "db.t3.medium", "availability_zone": f"{PRIMARY}b", "backup_retention_days": 1,
         "publicly_accessible": True, "allocated_storage_gb": 100, "max_allocated_storage_gb": 200},
         violation("reporting-db", "single-AZ, 1-day backups, publicly accessible, no copy in another Region: "
-                                  "it misses the RPO and RTO targets."))
+                                  "it misses the RPO and RTO targets; no alarm, no Enhanced Monitoring."))
     b.relate(reporting, "in_subnet_group", reporting_group)
     b.relate(reporting, "uses_security_group", net.security_groups["legacy-admin"])
     return orders
@@ -92,9 +95,16 @@ def caches(b: SnapshotBuilder, net: Network) -> None:
                          "engine": "redis", "node_groups": [_shard("cache-sessions", "0001", "a", "a")]},
                      violation("cache-sessions", "no automatic failover, no snapshots; primary and replica both "
                                                  "in us-east-1a."))
-    for uid in (app_cache, sessions):
+    for uid, name in ((app_cache, "app-cache"), (sessions, "cache-sessions")):
         b.relate(uid, "in_subnet_group", group)
         b.relate(uid, "uses_security_group", net.security_groups["cache-sg"])
+        b.alarm(PRIMARY, f"{name}-engine-cpu-high", uid, {
+            "namespace": "AWS/ElastiCache", "metric_name": "EngineCPUUtilization", "statistic": "Average",
+            "dimensions": {"ReplicationGroupId": name}, "threshold": 80.0})
+    b.alarm(PRIMARY, "app-cache-replication-lag", app_cache, {
+        "namespace": "AWS/ElastiCache", "metric_name": "ReplicationLag", "dimensions": {"CacheClusterId":
+                                                                                      "app-cache-0001-002"},
+        "threshold": 30.0})
 
 
 def storage(b: SnapshotBuilder) -> list[str]:
@@ -103,20 +113,29 @@ def storage(b: SnapshotBuilder) -> list[str]:
     sessions = b.add(f"{table}/sessions", "aws.dynamodb.table", "sessions", PRIMARY, {
         "billing_mode": "PAY_PER_REQUEST", "pitr_enabled": True, "pitr_recovery_period_days": 35,
         "deletion_protection": True, "replica_regions": [PRIMARY, DR], "replication_latency_max_ms": 850.0})
+    b.alarm(PRIMARY, "sessions-replication-latency", sessions, {
+        "namespace": "AWS/DynamoDB", "metric_name": "ReplicationLatency", "statistic": "Average",
+        "dimensions": {"TableName": "sessions", "ReceivingRegion": DR}, "threshold": 60000.0})
     audit = b.add(f"{table}/audit-log", "aws.dynamodb.table", "audit-log", PRIMARY, {
         "billing_mode": "PAY_PER_REQUEST", "deletion_protection": True},
         violation("audit-log", "point-in-time recovery is off; only the daily backup copy reaches the DR Region."))
     exports = f"orders-exports-{ACCOUNT}"
     replica = f"orders-exports-dr-{ACCOUNT}"
-    b.add(f"arn:aws:s3:::{exports}", "aws.s3.bucket", exports, PRIMARY, {
+    exports_uid = b.add(f"arn:aws:s3:::{exports}", "aws.s3.bucket", exports, PRIMARY, {
         "versioning": "Enabled",
         "replication_rules": [{"status": "Enabled", "destination_bucket": f"arn:aws:s3:::{replica}",
                                "destination_region": DR, "replication_time_enabled": True}],
-        "lifecycle_rules": [{"transitions": [{"days": 30, "storage_class": "STANDARD_IA"}],
+        "lifecycle_rules": [{"transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
+                                             {"days": 90, "storage_class": "GLACIER_IR"}],
                              "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]},
         violation(exports, "S3 Replication Time Control replicates within 15 minutes: a 5-minute RPO for a "
                            "Region loss is out of reach."))
-    b.add(f"arn:aws:s3:::{replica}", "aws.s3.bucket", replica, DR, {"versioning": "Enabled"})
+    b.alarm(PRIMARY, "orders-exports-replication-latency", exports_uid, {
+        "namespace": "AWS/S3", "metric_name": "ReplicationLatency",
+        "dimensions": {"SourceBucket": exports, "DestinationBucket": replica, "RuleId": "to-dr"}, "threshold": 240.0})
+    b.add(f"arn:aws:s3:::{replica}", "aws.s3.bucket", replica, DR, {"versioning": "Enabled", "lifecycle_rules": [
+        {"transitions": [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}],
+         "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]})
     return [sessions, audit]
 
 

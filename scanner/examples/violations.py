@@ -7,13 +7,13 @@ VIOLATIONS: dict[str, str] = {
     "orders-exports-111122223333": "rpo-estimate-meets-target, rto-estimate-meets-target (unknown)",
     "reporting-db": "rds-instance-multi-az, rds-backup-retention, rds-not-publicly-accessible, "
                     "no-internet-path-to-data, db-replica-other-region, rpo-estimate-meets-target, "
-                    "rto-estimate-meets-target",
+                    "rto-estimate-meets-target, alarm-coverage, deep-monitoring",
     "reporting-db-subnets": "data-tier-private-subnets",
     "legacy-admin": "sg-data-ports-not-open-to-world, admin-access-bastion-vpn-ssm, internet-ingress-only-at-edge",
     "legacy-public-c": "subnet-no-auto-public-ip",
     "cache-sessions": "redis-auto-failover, elasticache-multi-az, rpo-estimate-meets-target, "
                       "rto-estimate-meets-target",
-    "batch-workers": "asg-multi-az, asg-capacity-bounds",
+    "batch-workers": "asg-multi-az, asg-capacity-bounds, static-stability-capacity",
     "private-c": "nat-gw-per-az",
     "app-cache": "rpo-estimate-meets-target, rto-estimate-meets-target",
     "nat-a": "zonal-infra-multi-az",
