@@ -18,6 +18,9 @@ def derive_replication(graph: Graph) -> None:
     buckets = {uid: graph.resources[uid] for uid in graph.of_type(BUCKET)}
     by_name = {str(r.name): uid for uid, r in buckets.items() if r.name}
     one_region = graph.source.kind == "cloudformation"  # a template deploys into one Region
+    # Terraform gives every resource the default provider's Region: a bucket of an aliased (DR) provider
+    # would look local, so a Terraform destination's Region is never taken from the snapshot
+    regions_known = not graph.source.kind.startswith("terraform")
     for uid, bucket in buckets.items():
         unknown = graph.derived_unknown[uid]
         if "replication_rules" in bucket.unknown:
@@ -34,16 +37,15 @@ def derive_replication(graph: Graph) -> None:
             dest_uid = target if target in buckets else by_name.get(_name(target)) if target else None
             if dest_uid is not None and dest_uid != uid:
                 graph.derived[dest_uid]["is_replication_destination"] = True
-            region = rule.get("destination_region")
-            if region is None and dest_uid is not None:
-                region = buckets[dest_uid].region or (bucket.region if one_region else None)
-            if region is None or (bucket.region is None and not one_region):
-                if cross is False:
-                    cross = None
-                    cross_reason = (bucket.unknown.get(f"replication_rules.{index}.destination_region")
-                                    or f"the Region of destination {target or '(none)'} is not known")
-            elif region != bucket.region:
+            other = _other_region(bucket.region, rule.get("destination_region"),
+                                  buckets[dest_uid].region if dest_uid is not None else None,
+                                  dest_uid is not None, one_region, regions_known)
+            if other is True:
                 cross = True
+            elif other is None and cross is False:
+                cross = None
+                cross_reason = (bucket.unknown.get(f"replication_rules.{index}.destination_region")
+                                or _region_unknown(target, dest_uid is not None, regions_known))
             if versioned is False:
                 continue
             if dest_uid is None:
@@ -57,6 +59,25 @@ def derive_replication(graph: Graph) -> None:
         _set(graph, uid, "replication_destinations_versioned", versioned, versioned_reason)
     for uid in buckets:
         graph.derived[uid].setdefault("is_replication_destination", False)
+
+
+def _other_region(source: str | None, stated: str | None, destination: str | None, in_snapshot: bool,
+                  one_region: bool, regions_known: bool) -> bool | None:
+    """Whether the destination is in another Region than the source; ``None`` when that is not known."""
+    if stated is None and in_snapshot and one_region:
+        return False  # both buckets in one CloudFormation template
+    region = stated if stated is not None else destination if in_snapshot and regions_known else None
+    if region is None or source is None:
+        return None
+    return region != source
+
+
+def _region_unknown(target: str, in_snapshot: bool, regions_known: bool) -> str:
+    if not target:
+        return "an enabled replication rule names no destination bucket"
+    if in_snapshot and not regions_known:
+        return f"the Region of destination {target} is its provider's, which Terraform resources do not state"
+    return f"the Region of destination {target} is not known"
 
 
 def _set(graph: Graph, uid: str, fact: str, value: bool | None, reason: str) -> None:
