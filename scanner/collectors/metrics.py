@@ -88,9 +88,12 @@ def _queries_of(res: Resource) -> list[LagQuery]:
     if res.type == "aws.rds.db_instance" and attrs.get("is_read_replica"):
         return [LagQuery(res, "replica_lag_max_seconds", "AWS/RDS", "ReplicaLag",
                          (("DBInstanceIdentifier", res.name),), res.region)]
-    if res.type == "aws.rds.db_cluster" and attrs.get("global_role") == "secondary":
+    if res.type == "aws.rds.db_cluster" and (attrs.get("global_role") == "secondary" or "global_role" in res.unknown):
+        # a member whose role is unknown may be a secondary: its lag is unknown for that reason
+        unreadable = f"role in the global database unknown: {res.unknown['global_role']}" if (
+            "global_role" in res.unknown) else None
         return [LagQuery(res, "global_rpo_lag_max_ms", "AWS/RDS", metric, (("DBClusterIdentifier", res.name),),
-                         res.region, required=False) for metric in _AURORA_GLOBAL]
+                         res.region, required=False, unreadable=unreadable) for metric in _AURORA_GLOBAL]
     if res.type == "aws.elasticache.replication_group":
         return _cache_queries(res) + _global_datastore_queries(res)
     if res.type == "aws.dynamodb.table":
