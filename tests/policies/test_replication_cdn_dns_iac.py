@@ -29,6 +29,16 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("s3-crr-cross-region", "SameRegionSource"): "fail",
         ("s3-crr-cross-region", "ExternalDestination"): "unknown",
         ("s3-crr-cross-region", "Unreplicated"): "fail",
+        ("dns-failover-pairs", "AppPrimary"): "pass",
+        ("dns-failover-pairs", "AppSecondary"): "pass",
+        ("dns-failover-pairs", "ApiPrimary"): "fail",
+        ("dns-failover-pairs", "WwwPrimary"): "pass",
+        ("dns-failover-pairs", "WwwSecondary"): "pass",
+        ("dns-failover-ttl", "AppPrimary"): "pass",
+        ("dns-failover-ttl", "AppSecondary"): "fail",
+        ("dns-failover-ttl", "ApiPrimary"): "pass",
+        ("dns-failover-ttl", "WwwPrimary"): "unknown",  # TTL from a parameter without a default
+        ("dns-failover-ttl", "WwwSecondary"): "pass",
     },
     "terraform": {
         ("cdn-origin-failover", "aws_cloudfront_distribution.single_origin"): "fail",
@@ -40,8 +50,19 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("s3-crr-cross-region", "aws_s3_bucket.unreplicated"): "fail",
         # the copy's Region is its provider's (maybe an aliased DR provider): unknown, and the copy is not judged
         ("s3-crr-cross-region", "aws_s3_bucket.module_source"): "unknown",
+        ("dns-failover-pairs", "aws_route53_record.app_primary"): "pass",
+        ("dns-failover-pairs", "aws_route53_record.app_secondary"): "pass",
+        ("dns-failover-pairs", "aws_route53_record.api_primary"): "fail",
+        ("dns-failover-ttl", "aws_route53_record.app_primary"): "pass",
+        ("dns-failover-ttl", "aws_route53_record.app_secondary"): "fail",
+        ("dns-failover-ttl", "aws_route53_record.api_primary"): "pass",
     },
 }
+
+
+def test_live_only_policies_are_not_run_on_iac(capsys: pytest.CaptureFixture[str]) -> None:
+    _, findings = _findings(capsys, DATA / SOURCES["cloudformation"])
+    assert not [f for f in findings if f["policy_id"] == "dns-health-check-live"]
 
 
 def _findings(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, list[dict]]:

@@ -145,3 +145,43 @@ resource "aws_s3_bucket_replication_configuration" "module_source" {
     destination { bucket = aws_s3_bucket.module_copy.arn }
   }
 }
+
+resource "aws_route53_health_check" "primary" {
+  type              = "HTTPS"
+  fqdn              = "east.example.com"
+  port              = 443
+  request_interval  = 10
+  failure_threshold = 3
+}
+
+resource "aws_route53_record" "app_primary" {
+  zone_id         = "Z0123456789"
+  name            = "app.example.com"
+  type            = "CNAME"
+  ttl             = 60
+  set_identifier  = "east"
+  health_check_id = aws_route53_health_check.primary.id
+  records         = ["east.example.com"]
+  failover_routing_policy { type = "PRIMARY" }
+}
+
+resource "aws_route53_record" "app_secondary" {
+  zone_id        = "Z0123456789"
+  name           = "app.example.com"
+  type           = "CNAME"
+  ttl            = 300
+  set_identifier = "west"
+  records        = ["west.example.com"]
+  failover_routing_policy { type = "SECONDARY" }
+}
+
+resource "aws_route53_record" "api_primary" {
+  zone_id         = "Z0123456789"
+  name            = "api.example.com"
+  type            = "CNAME"
+  ttl             = 60
+  set_identifier  = "east"
+  health_check_id = aws_route53_health_check.primary.id
+  records         = ["api-east.example.com"]
+  failover_routing_policy { type = "PRIMARY" }
+}
