@@ -18,9 +18,7 @@ def derive_replication(graph: Graph) -> None:
     buckets = {uid: graph.resources[uid] for uid in graph.of_type(BUCKET)}
     by_name = {str(r.name): uid for uid, r in buckets.items() if r.name}
     one_region = graph.source.kind == "cloudformation"  # a template deploys into one Region
-    # Terraform gives every resource the default provider's Region: a bucket of an aliased (DR) provider
-    # would look local, so a Terraform destination's Region is never taken from the snapshot
-    regions_known = not graph.source.kind.startswith("terraform")
+    # Terraform resources carry their provider's Region (an aliased DR provider's, or None when unknown)
     for uid, bucket in buckets.items():
         unknown = graph.derived_unknown[uid]
         if "replication_rules" in bucket.unknown:
@@ -39,13 +37,13 @@ def derive_replication(graph: Graph) -> None:
                 graph.derived[dest_uid]["is_replication_destination"] = True
             other = _other_region(bucket.region, rule.get("destination_region"),
                                   buckets[dest_uid].region if dest_uid is not None else None,
-                                  dest_uid is not None, one_region, regions_known)
+                                  dest_uid is not None, one_region)
             if other is True:
                 cross = True
             elif other is None and cross is False:
                 cross = None
                 cross_reason = (bucket.unknown.get(f"replication_rules.{index}.destination_region")
-                                or _region_unknown(target, dest_uid is not None, regions_known))
+                                or _region_unknown(target))
             if versioned is False:
                 continue
             if dest_uid is None:
@@ -62,21 +60,19 @@ def derive_replication(graph: Graph) -> None:
 
 
 def _other_region(source: str | None, stated: str | None, destination: str | None, in_snapshot: bool,
-                  one_region: bool, regions_known: bool) -> bool | None:
+                  one_region: bool) -> bool | None:
     """Whether the destination is in another Region than the source; ``None`` when that is not known."""
     if stated is None and in_snapshot and one_region:
         return False  # both buckets in one CloudFormation template
-    region = stated if stated is not None else destination if in_snapshot and regions_known else None
+    region = stated if stated is not None else destination if in_snapshot else None
     if region is None or source is None:
         return None
     return region != source
 
 
-def _region_unknown(target: str, in_snapshot: bool, regions_known: bool) -> str:
+def _region_unknown(target: str) -> str:
     if not target:
         return "an enabled replication rule names no destination bucket"
-    if in_snapshot and not regions_known:
-        return f"the Region of destination {target} is its provider's, which Terraform resources do not state"
     return f"the Region of destination {target} is not known"
 
 

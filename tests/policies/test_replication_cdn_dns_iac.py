@@ -1,8 +1,8 @@
 """The replication, CDN and DNS policies through ``haguard iac``: CloudFormation and Terraform agree.
 
 ``data/replication_cdn_dns`` holds one template and one Terraform directory with each fault beside a
-correct twin (Terraform leaves out what it cannot decide the same way: a bucket replicating inside one
-template is local in CloudFormation, while a Terraform bucket's Region is its provider's).
+correct twin (a bucket replicating inside one template is local in CloudFormation; a Terraform bucket is
+in its provider's Region, so a copy made with an aliased DR provider is in another Region).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("redis-replicas-per-shard", "aws_elasticache_replication_group.sharded_redis"): "pass",
         ("s3-crr-cross-region", "aws_s3_bucket.external_destination"): "unknown",
         ("s3-crr-cross-region", "aws_s3_bucket.unreplicated"): "fail",
-        # the copy's Region is its provider's (maybe an aliased DR provider): unknown, and the copy is not judged
-        ("s3-crr-cross-region", "aws_s3_bucket.module_source"): "unknown",
+        # each bucket is in its provider's Region: the copy of the aliased DR provider is in us-west-2
+        ("s3-crr-cross-region", "aws_s3_bucket.module_source"): "pass",
+        ("s3-crr-cross-region", "aws_s3_bucket.local_source"): "fail",  # both with the default provider
         ("dns-failover-pairs", "aws_route53_record.app_primary"): "pass",
         ("dns-failover-pairs", "aws_route53_record.app_secondary"): "pass",
         ("dns-failover-pairs", "aws_route53_record.api_primary"): "fail",

@@ -1,3 +1,12 @@
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+
 resource "aws_cloudfront_distribution" "single_origin" {
   enabled = true
   origin {
@@ -128,11 +137,13 @@ resource "aws_s3_bucket_versioning" "module_source" {
 }
 
 resource "aws_s3_bucket" "module_copy" {
-  bucket = "orders-copy"
+  provider = aws.dr
+  bucket   = "orders-copy"
 }
 
 resource "aws_s3_bucket_versioning" "module_copy" {
-  bucket = aws_s3_bucket.module_copy.id
+  provider = aws.dr
+  bucket   = aws_s3_bucket.module_copy.id
   versioning_configuration { status = "Enabled" }
 }
 
@@ -184,4 +195,32 @@ resource "aws_route53_record" "api_primary" {
   health_check_id = aws_route53_health_check.primary.id
   records         = ["api-east.example.com"]
   failover_routing_policy { type = "PRIMARY" }
+}
+
+resource "aws_s3_bucket" "local_source" {
+  bucket = "reports"
+}
+
+resource "aws_s3_bucket_versioning" "local_source" {
+  bucket = aws_s3_bucket.local_source.id
+  versioning_configuration { status = "Enabled" }
+}
+
+resource "aws_s3_bucket" "local_copy" {
+  bucket = "reports-copy"
+}
+
+resource "aws_s3_bucket_versioning" "local_copy" {
+  bucket = aws_s3_bucket.local_copy.id
+  versioning_configuration { status = "Enabled" }
+}
+
+resource "aws_s3_bucket_replication_configuration" "local_source" {
+  bucket = aws_s3_bucket.local_source.id
+  role   = "arn:aws:iam::123456789012:role/replication"
+  rule {
+    id     = "copy"
+    status = "Enabled"
+    destination { bucket = aws_s3_bucket.local_copy.arn }
+  }
 }
