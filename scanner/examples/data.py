@@ -92,7 +92,8 @@ def caches(b: SnapshotBuilder, net: Network) -> None:
                       violation("app-cache", "no Global Datastore: a Region loss empties the cache."))
     sessions = b.add(f"arn:aws:elasticache:{PRIMARY}:{ACCOUNT}:replicationgroup:cache-sessions",
                      "aws.elasticache.replication_group", "cache-sessions", PRIMARY, {
-                         "engine": "redis", "node_groups": [_shard("cache-sessions", "0001", "a", "a")]},
+                         "engine": "redis", "node_groups": [_shard("cache-sessions", "0001", "a", "a")],
+                         "replication_lag_max_seconds": 0.9},
                      violation("cache-sessions", "no automatic failover, no snapshots; primary and replica both "
                                                  "in us-east-1a."))
     for uid, name in ((app_cache, "app-cache"), (sessions, "cache-sessions")):
@@ -129,7 +130,7 @@ def storage(b: SnapshotBuilder) -> list[str]:
                                              {"days": 90, "storage_class": "GLACIER_IR"}],
                              "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]},
         violation(exports, "S3 Replication Time Control replicates within 15 minutes: a 5-minute RPO for a "
-                           "Region loss is out of reach."))
+                           "Region loss is out of reach; without replication metrics nobody sees it lag."))
     b.alarm(PRIMARY, "orders-exports-replication-latency", exports_uid, {
         "namespace": "AWS/S3", "metric_name": "ReplicationLatency",
         "dimensions": {"SourceBucket": exports, "DestinationBucket": replica, "RuleId": "to-dr"}, "threshold": 240.0})

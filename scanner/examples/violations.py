@@ -4,7 +4,8 @@ from __future__ import annotations
 
 VIOLATIONS: dict[str, str] = {
     "audit-log": "dynamodb-pitr, rpo-estimate-meets-target, rto-estimate-meets-target (unknown)",
-    "orders-exports-111122223333": "rpo-estimate-meets-target, rto-estimate-meets-target (unknown)",
+    "orders-exports-111122223333": "rpo-estimate-meets-target, rto-estimate-meets-target (unknown), "
+                                   "s3-replication-latency",
     "reporting-db": "rds-instance-multi-az, rds-backup-retention, rds-not-publicly-accessible, "
                     "no-internet-path-to-data, db-replica-other-region, rpo-estimate-meets-target, "
                     "rto-estimate-meets-target, alarm-coverage, deep-monitoring",
