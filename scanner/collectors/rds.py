@@ -64,6 +64,7 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     for item in raw.get("db_clusters") or []:
         resource = build(out, DB_CLUSTER, item, account, region)
         global_membership(resource, item, account, global_members, errors.get("global_clusters"), out)
+        global_role(resource, item, raw.get("global_clusters"), errors.get("global_clusters"))
         pitr_lag(resource, item.get("LatestRestorableTime"), taken_at)
     for item in raw.get("global_clusters") or []:
         members = item.get("GlobalClusterMembers") or []
@@ -121,3 +122,19 @@ def global_membership(resource: Resource, item: dict[str, Any], account: str, me
         out.relations.append(Relation(src=resource.uid, kind="member_of", dst=global_uid))
     elif global_error:
         resource.unknown_relations["member_of"] = f"global cluster membership unknown: {global_error}"
+
+
+def global_role(resource: Resource, item: dict[str, Any], global_clusters: list[dict[str, Any]] | None,
+                global_error: str | None) -> None:
+    """Hook ``global_membership`` (role): ``writer`` or ``secondary`` from the member's ``IsWriter``; unknown when
+    ``DescribeGlobalClusters`` failed or does not list the cluster it names."""
+    for group in global_clusters or []:
+        for member in group.get("GlobalClusterMembers") or []:
+            if member.get("DBClusterArn") == resource.uid:
+                resource.attributes["global_role"] = "writer" if member.get("IsWriter") else "secondary"
+                return
+    if global_error:
+        resource.unknown["global_role"] = f"global cluster membership unknown: {global_error}"
+    elif item.get("GlobalClusterIdentifier"):
+        resource.unknown["global_role"] = (f"global cluster {item['GlobalClusterIdentifier']} does not list "
+                                           "this cluster")

@@ -33,13 +33,20 @@ def _scale_on_cpu_and_memory(b: SnapshotBuilder, group: str, group_name: str) ->
                      {"customized_metric_name": "mem_used_percent", "customized_metric_namespace": "CWAgent"})
 
 
+def _cpu_alarm(b: SnapshotBuilder, group: str, group_name: str) -> None:
+    """Page when the group runs hot for 15 minutes despite scaling (it reached its maximum)."""
+    b.alarm(PRIMARY, f"{group_name}-cpu-high", group, {
+        "namespace": "AWS/EC2", "metric_name": "CPUUtilization", "statistic": "Average", "period_seconds": 300,
+        "dimensions": {"AutoScalingGroupName": group_name}, "threshold": 90.0})
+
+
 def web_tier(b: SnapshotBuilder, net: Network) -> str:
     """Internet-facing ALB -> target group -> Auto Scaling group, plus a single-AZ batch group; the ALB's uid."""
     alb_id = hex_id("alb", 16)
     alb = b.add(f"arn:aws:elasticloadbalancing:{PRIMARY}:{ACCOUNT}:loadbalancer/app/web-alb/{alb_id}",
                 "aws.elbv2.load_balancer", "web-alb", PRIMARY, {
                     "lb_type": "application", "scheme": "internet-facing", "availability_zones": ZONES,
-                    "cross_zone_enabled": True, "deletion_protection": True})
+                    "cross_zone_enabled": True, "deletion_protection": True, "access_logs_enabled": True})
     b.relate(alb, "in_subnet", *(net.subnets[f"public-{zone}"] for zone in "abc"))
     b.relate(alb, "in_vpc", net.vpc)
     b.relate(alb, "uses_security_group", net.security_groups["alb-sg"])
@@ -52,6 +59,10 @@ def web_tier(b: SnapshotBuilder, net: Network) -> str:
                    "target_health": [{"target": instance, "port": 8080, "state": "healthy", "availability_zone": zone}
                                      for instance, zone in zip(instances, ZONES, strict=True)]})
     b.relate(tg, "in_vpc", net.vpc)
+    b.alarm(PRIMARY, "web-tg-unhealthy-hosts", tg, {
+        "namespace": "AWS/ApplicationELB", "metric_name": "UnHealthyHostCount",
+        "dimensions": {"TargetGroup": f"targetgroup/web-tg/{hex_id('tg', 16)}",
+                       "LoadBalancer": f"app/web-alb/{alb_id}"}, "threshold": 0.0})
     asg = _auto_scaling_group(b, "web-asg", {"min_size": 3, "max_size": 12, "desired_capacity": 3,
                                              "health_check_type": "ELB", "health_check_grace_period_seconds": 300,
                                              "availability_zones": ZONES})
@@ -59,11 +70,13 @@ def web_tier(b: SnapshotBuilder, net: Network) -> str:
     b.relate(alb, "targets", tg)
     b.relate(tg, "targets", asg)
     _scale_on_cpu_and_memory(b, asg, "web-asg")
+    _cpu_alarm(b, asg, "web-asg")
     batch = _auto_scaling_group(b, "batch-workers", {"min_size": 1, "max_size": 4, "desired_capacity": 1,
                                                      "availability_zones": [f"{PRIMARY}a"]},
                                 violation("batch-workers", "launches into a single subnet (one AZ), minimum 1."))
     b.relate(batch, "in_subnet", net.subnets["private-a"])
     _scale_on_cpu_and_memory(b, batch, "batch-workers")
+    _cpu_alarm(b, batch, "batch-workers")
     b.alarm(PRIMARY, "web-alb-5xx", alb, {
         "namespace": "AWS/ApplicationELB", "metric_name": "HTTPCode_Target_5XX_Count", "statistic": "Sum",
         "dimensions": {"LoadBalancer": f"app/web-alb/{alb_id}"}, "threshold": 50.0})

@@ -46,7 +46,7 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "instance_class": "db.r6g.xlarge", "availability_zone": f"{DR}a", "secondary_availability_zone": f"{DR}b",
         "multi_az": True, "is_read_replica": True, "backup_retention_days": 7, "deletion_protection": True,
         "pitr_lag_seconds": 140.0, "allocated_storage_gb": 500, "max_allocated_storage_gb": 2000,
-        "replica_lag_max_seconds": 12.0, "lag_window_seconds": 604800})
+        "replica_lag_max_seconds": 12.0, "lag_window_seconds": 604800, "monitoring_interval_seconds": 60})
     b.relate(replica, "replica_of", orders)
     b.relate(replica, "in_subnet_group", dr_group)
     b.relate(replica, "uses_security_group", dr.security_groups["dr-db-sg"])
@@ -54,6 +54,9 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "namespace": "AWS/RDS", "metric_name": "ReplicaLag",
         "dimensions": {"DBInstanceIdentifier": "orders-db-replica"},
         "threshold": 60.0, "evaluation_periods": 5})
+    b.alarm(DR, "orders-db-replica-cpu-high", replica, {
+        "namespace": "AWS/RDS", "metric_name": "CPUUtilization", "statistic": "Average", "period_seconds": 300,
+        "dimensions": {"DBInstanceIdentifier": "orders-db-replica"}, "threshold": 80.0})
 
     reporting_group = _db_subnet_group(
         b, net, "reporting-db-subnets", ["data-a", "data-b", "public-b"],
@@ -63,7 +66,8 @@ def databases(b: SnapshotBuilder, net: Network, dr: Network) -> str:
         "publicly_accessible": True, "pitr_lag_seconds": 240.0, "allocated_storage_gb": 100,
         "max_allocated_storage_gb": 200},
         violation("reporting-db", "single-AZ, 1-day backups, publicly accessible, no deletion protection, in no "
-                                  "backup plan, no copy in another Region: it misses the RPO and RTO targets."))
+                                  "backup plan, no copy in another Region: it misses the RPO and RTO targets; no "
+                                  "alarm, no Enhanced Monitoring."))
     b.relate(reporting, "in_subnet_group", reporting_group)
     b.relate(reporting, "uses_security_group", net.security_groups["legacy-admin"])
     return orders
@@ -91,12 +95,20 @@ def caches(b: SnapshotBuilder, net: Network) -> None:
                       violation("app-cache", "no Global Datastore: a Region loss empties the cache."))
     sessions = b.add(f"arn:aws:elasticache:{PRIMARY}:{ACCOUNT}:replicationgroup:cache-sessions",
                      "aws.elasticache.replication_group", "cache-sessions", PRIMARY, {
-                         "engine": "redis", "node_groups": [_shard("cache-sessions", "0001", "a", "a")]},
+                         "engine": "redis", "node_groups": [_shard("cache-sessions", "0001", "a", "a")],
+                         "replication_lag_max_seconds": 0.9},
                      violation("cache-sessions", "no automatic failover, no snapshots; primary and replica both "
                                                  "in us-east-1a."))
-    for uid in (app_cache, sessions):
+    for uid, name in ((app_cache, "app-cache"), (sessions, "cache-sessions")):
         b.relate(uid, "in_subnet_group", group)
         b.relate(uid, "uses_security_group", net.security_groups["cache-sg"])
+        b.alarm(PRIMARY, f"{name}-engine-cpu-high", uid, {
+            "namespace": "AWS/ElastiCache", "metric_name": "EngineCPUUtilization", "statistic": "Average",
+            "dimensions": {"ReplicationGroupId": name}, "threshold": 80.0})
+    b.alarm(PRIMARY, "app-cache-replication-lag", app_cache, {
+        "namespace": "AWS/ElastiCache", "metric_name": "ReplicationLag", "dimensions": {"CacheClusterId":
+                                                                                      "app-cache-0001-002"},
+        "threshold": 30.0})
 
 
 def storage(b: SnapshotBuilder) -> list[str]:
@@ -106,6 +118,9 @@ def storage(b: SnapshotBuilder) -> list[str]:
         "billing_mode": "PAY_PER_REQUEST", "pitr_enabled": True, "pitr_recovery_period_days": 35,
         "pitr_lag_seconds": 180.0, "deletion_protection": True, "replica_regions": [PRIMARY, DR],
         "replication_latency_max_ms": 850.0})
+    b.alarm(PRIMARY, "sessions-replication-latency", sessions, {
+        "namespace": "AWS/DynamoDB", "metric_name": "ReplicationLatency", "statistic": "Average",
+        "dimensions": {"TableName": "sessions", "ReceivingRegion": DR}, "threshold": 60000.0})
     audit = b.add(f"{table}/audit-log", "aws.dynamodb.table", "audit-log", PRIMARY, {
         "billing_mode": "PAY_PER_REQUEST", "deletion_protection": True},
         violation("audit-log", "point-in-time recovery is off; only the daily backup copy reaches the DR Region."))
@@ -115,11 +130,17 @@ def storage(b: SnapshotBuilder) -> list[str]:
         "versioning": "Enabled",
         "replication_rules": [{"status": "Enabled", "destination_bucket": f"arn:aws:s3:::{replica}",
                                "destination_region": DR, "replication_time_enabled": True}],
-        "lifecycle_rules": [{"transitions": [{"days": 30, "storage_class": "STANDARD_IA"}],
+        "lifecycle_rules": [{"transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
+                                             {"days": 90, "storage_class": "GLACIER_IR"}],
                              "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]},
         violation(exports, "S3 Replication Time Control replicates within 15 minutes: a 5-minute RPO for a "
-                           "Region loss is out of reach."))
-    b.add(f"arn:aws:s3:::{replica}", "aws.s3.bucket", replica, DR, {"versioning": "Enabled"})
+                           "Region loss is out of reach; without replication metrics nobody sees it lag."))
+    b.alarm(PRIMARY, "orders-exports-replication-latency", exports_uid, {
+        "namespace": "AWS/S3", "metric_name": "ReplicationLatency",
+        "dimensions": {"SourceBucket": exports, "DestinationBucket": replica, "RuleId": "to-dr"}, "threshold": 240.0})
+    b.add(f"arn:aws:s3:::{replica}", "aws.s3.bucket", replica, DR, {"versioning": "Enabled", "lifecycle_rules": [
+        {"transitions": [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}],
+         "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]})
     return [sessions, audit, exports_uid]
 
 

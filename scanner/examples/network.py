@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .builder import (
+    ACCOUNT,
     ALL_TRAFFIC,
     DR,
     PRIMARY,
@@ -20,9 +21,19 @@ from .builder import (
 from .violations import violation
 
 
+def _flow_log(b: SnapshotBuilder, net: Network, name: str) -> None:
+    """A flow log of every packet of ``net`` into a log group kept 400 days."""
+    group = f"arn:aws:logs:{net.region}:{ACCOUNT}:log-group:/vpc/{name}"
+    b.add(group, "aws.logs.log_group", f"/vpc/{name}", net.region, {"retention_days": 400})
+    flow = b.ec2(net.region, "vpc-flow-log", "fl", f"{name}-flow-log", "aws.ec2.flow_log",
+                 {"traffic_type": "ALL", "destination_type": "cloud-watch-logs", "destination": group})
+    b.relate(flow, "logs", net.vpc)
+
+
 def production(b: SnapshotBuilder) -> Network:
     """The us-east-1 VPC: subnets in three AZs, gateways, routing and security groups."""
     net = vpc(b, PRIMARY, "prod-vpc", "10.0.0.0/16")
+    _flow_log(b, net, "prod-vpc")
     igw, nats = public_and_private(b, net, "abc", 0, tags={
         "private-c": violation("private-c", "its route table private-rt-c sends AZ c egress through the NAT "
                                             "gateway in AZ a."),
@@ -52,6 +63,7 @@ def production(b: SnapshotBuilder) -> Network:
 def disaster_recovery(b: SnapshotBuilder) -> Network:
     """The us-west-2 warm-standby VPC: public and private subnets in two AZs with a NAT each, data subnets."""
     net = vpc(b, DR, "dr-vpc", "10.1.0.0/16")
+    _flow_log(b, net, "dr-vpc")
     igw, nats = public_and_private(b, net, "abc", 0, prefix="dr-")
     for index, zone in enumerate("abc"):
         subnet(b, net, f"dr-data-{zone}", zone, f"10.1.{20 + index}.0/24")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 VIOLATIONS: dict[str, str] = {
     "audit-log": "dynamodb-pitr, rpo-estimate-meets-target, rto-estimate-meets-target (unknown)",
-    "orders-exports-111122223333": "rpo-estimate-meets-target, rto-estimate-meets-target (unknown)",
+    "orders-exports-111122223333": "rpo-estimate-meets-target, rto-estimate-meets-target (unknown), "
+                                   "s3-replication-latency",
     "reporting-db": "rds-instance-multi-az, rds-backup-retention, rds-not-publicly-accessible, "
                     "no-internet-path-to-data, db-replica-other-region, rpo-estimate-meets-target, "
-                    "rto-estimate-meets-target, deletion-protection, stateful-in-backup-plan, "
-                    "backup-copy-other-region",
+                    "rto-estimate-meets-target, alarm-coverage, deep-monitoring, deletion-protection, "
+                    "stateful-in-backup-plan, backup-copy-other-region",
     "reporting-db-subnets": "data-tier-private-subnets",
     "legacy-admin": "sg-data-ports-not-open-to-world, admin-access-bastion-vpn-ssm, internet-ingress-only-at-edge",
     "legacy-public-c": "subnet-no-auto-public-ip",
     "cache-sessions": "redis-auto-failover, elasticache-multi-az, rpo-estimate-meets-target, "
                       "rto-estimate-meets-target, redis-snapshot-retention",
-    "batch-workers": "asg-multi-az, asg-capacity-bounds",
+    "batch-workers": "asg-multi-az, asg-capacity-bounds, static-stability-capacity",
     "private-c": "nat-gw-per-az",
     "app-cache": "rpo-estimate-meets-target, rto-estimate-meets-target",
     "nat-a": "zonal-infra-multi-az",

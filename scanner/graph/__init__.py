@@ -20,6 +20,7 @@ from .health import derive_health
 from .model import Graph
 from .nacl import derive_nacl_facts
 from .recovery import derive_recovery
+from .replication import derive_replication
 from .targets import derive_target_facts
 from .tiers import derive_vpc_tiers
 
@@ -48,6 +49,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_capacity(graph)
         derive_dns(graph)
         derive_health(graph)
+        derive_replication(graph)
         derive_alarm_facts(graph)
     return graph
 

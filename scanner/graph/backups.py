@@ -21,7 +21,6 @@ from typing import Any
 from ..model import Resource
 from ..model.normalise import arn_region
 from .model import Graph
-from .recovery import replication_destinations
 from .schedule import interval_seconds
 
 Tri = bool | None
@@ -495,23 +494,8 @@ def derive_recovery_points(graph: Graph) -> None:
             facts["restore_age_days"] = latest.get("age_days") if latest else None
 
 
-def derive_replication_destinations(graph: Graph) -> None:
-    """``replication_destination`` of every bucket: another bucket of the snapshot replicates into it, so it is a
-    copy judged through its source. Unknown when a bucket's replication rules could not be read."""
-    destinations = replication_destinations(graph)
-    buckets = graph.of_type("aws.s3.bucket")
-    unread = next((uid for uid in buckets if "replication_rules" in graph.resources[uid].unknown), None)
-    for uid in buckets:
-        if uid in destinations or unread is None:
-            graph.derived[uid]["replication_destination"] = uid in destinations
-        else:
-            graph.derived_unknown[uid]["replication_destination"] = (
-                f"replication rules of {unread} unknown: {graph.resources[unread].unknown['replication_rules']}")
-
-
 def derive_backup_facts(graph: Graph) -> None:
     """Every backup fact (before the RPO/RTO estimator, which follows the ``backs_up`` edges drawn here)."""
-    derive_replication_destinations(graph)
     derive_rule_schedules(graph)
     derive_selection_facts(graph)
     derive_idle_vaults(graph)

@@ -140,14 +140,16 @@ def _enrich_metrics(pool: ThreadPoolExecutor, scope: Scope, metrics: ModuleType,
                     options: LiveOptions, config: Any, hooks: Sequence[ClientHook]) -> list[TaskResult]:
     """Read lag metrics for the resources of each account x Region (in place on the resources).
 
-    Grouped by each resource's own Region: a bucket listed by the global S3 task in us-east-1 but
-    located in eu-west-1 has its replication metrics in eu-west-1.
+    Grouped by the Regions whose CloudWatch holds each resource's series (``metric_regions``): its own
+    Region, and for a replicating bucket its destinations' (S3 publishes replication latency there).
     """
     by_scope: dict[tuple[str, str], list[Resource]] = {}
+    regions_of = getattr(metrics, "metric_regions", lambda resource: {resource.region})
     for result in results:
         for resource in result.collected.resources:
             if resource.account and resource.region:
-                by_scope.setdefault((resource.account, resource.region), []).append(resource)
+                for region in sorted(regions_of(resource)):
+                    by_scope.setdefault((resource.account, region), []).append(resource)
     targets = {t.account: t for t in scope.targets}
     jobs = [pool.submit(_enrich_one, Task(targets[account], region, metrics), resources, options, config, hooks)
             for (account, region), resources in sorted(by_scope.items()) if account in targets]

@@ -65,9 +65,10 @@ def operand_error(role: str, value: Any) -> str | None:
 
     The same check applies to a policy's literal operand, a param's default and a config override.
     """
-    if role in ("gt", "gte", "lt", "lte", "count"):
+    if role in ("gt", "gte", "lt", "lte", "count", "times"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{'a count comparison' if role == 'count' else role} needs a number, got {value!r}"
+            name = {"count": "a count comparison", "times": "a param scaled by times"}.get(role, role)
+            return f"{name} needs a number, got {value!r}"
     elif role in ("in", "not_in"):
         if not isinstance(value, list):
             return f"{role} needs a list, got {value!r}"
@@ -158,6 +159,12 @@ class _Checker:
                                        f"{did_you_mean(operand.param, self.policy.params)}")
             self.param_roles[operand.param].add(role)
             value = self.policy.params[operand.param]
+            if operand.times is not None:
+                self.param_roles[operand.param].add("times")
+                error = operand_error("times", value)
+                if error:
+                    raise PolicyCheckError(at, error)
+                value = value * operand.times
         elif isinstance(operand, SelfRef):
             if not self_allowed:
                 raise PolicyCheckError(at, f"{role} needs a literal or a param, not an attribute ({{self: ...}})")

@@ -126,7 +126,10 @@ def _with_path(env: Env, entry: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(env: Env, operand: Any) -> tuple[Any, str | None]:
     if isinstance(operand, ParamRef):
-        return env.params[operand.param], None
+        value = env.params[operand.param]
+        if operand.times is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = value * operand.times
+        return value, None
     if isinstance(operand, SelfRef):
         return lookup(env.graph, env.self_uid, operand.self_)
     return operand, None
@@ -175,6 +178,8 @@ def _test_values(op: str, value: Any, operand: Any) -> Tri:
     if op == "matches":
         return search(str(operand), str(value))
     if op == "contains":
+        if isinstance(operand, list):  # every element: the failover codes include 500, 502, 503 and 504
+            return all(o in value for o in operand) if isinstance(value, (list, tuple, set, dict)) else None
         if isinstance(value, str) and not isinstance(operand, str):
             return None
         return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False

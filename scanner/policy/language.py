@@ -41,9 +41,21 @@ class _Strict(BaseModel):
 
 
 class ParamRef(_Strict):
-    """``{param: NAME}``: the value of a policy parameter (default or from the config file)."""
+    """``{param: NAME}``: the value of a policy parameter (default or from the config file).
+
+    ``times`` scales a numeric param into the unit of the attribute it is compared with
+    (``{param: max_replica_lag_seconds, times: 1000}`` against a lag in milliseconds).
+    """
 
     param: str
+    times: int | float | None = None
+
+    @field_validator("times", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"times needs a number, got {value!r}")
+        return value
 
 
 class SelfRef(_Strict):

@@ -41,8 +41,8 @@ def test_bucket_settings_and_defaults() -> None:
     data, plain = res["arn:aws:s3:::data"], res["arn:aws:s3:::plain"]
     assert data.attributes["versioning"] == "Enabled"
     assert data.attributes["replication_rules"] == [
-        {"status": "Enabled", "destination_bucket": "arn:aws:s3:::data-dr", "destination_region": "eu-west-1",
-         "replication_time_enabled": False, "metrics_enabled": False}]
+        {"id": "dr", "status": "Enabled", "destination_bucket": "arn:aws:s3:::data-dr",
+         "destination_region": "eu-west-1", "replication_time_enabled": False, "metrics_enabled": False}]
     assert data.attributes["lifecycle_rules"] == [
         {"status": "Enabled", "transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
                                               {"days": 90, "storage_class": "GLACIER"}],

@@ -30,6 +30,9 @@ DIFFERENT_VERDICTS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
     # live reads the bucket's location: RTC's 15 minutes miss the 5-minute RPO
     ("rpo-estimate-meets-target", "aws.s3.bucket", "assets"): dict.fromkeys(
         _IAC, ("unknown", "destination Region unknown")),
+    # the same: whether the copy is in another Region is known live only
+    ("s3-crr-cross-region", "aws.s3.bucket", "assets"): dict.fromkeys(
+        _IAC, ("unknown", "the Region of destination arn:aws:s3:::assets-dr is not known")),
     # live: the distribution names its load balancer origin by DNS name, which it does not resolve
     ("cdn-origin-not-directly-public", "aws.cloudfront.distribution", "cdn"): {
         "live": ("unknown", "origins named by DNS name")},

@@ -62,7 +62,10 @@ class ReplicationGroup(Attributes):
             live="MemberClusterDetails[*].SecurityGroups[*].SecurityGroupId"),
     )
     derived: ClassVar[dict[str, str]] = {**PLACED, **RECOVERY}
-    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_lag_max_seconds": ("lag_window_seconds",)}
+    evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
+        "replication_lag_max_seconds": ("lag_window_seconds",),
+        "global_replication_lag_max_seconds": ("lag_window_seconds", "global_replication_group_id"),
+    }
 
     engine: str = attr("redis", "`Engine`; default redis.", cfn="Engine", tf="engine",
                        live="Engine|MemberClusterDetails[0].Engine")
@@ -91,6 +94,16 @@ class ReplicationGroup(Attributes):
         why="CloudFormation declares membership on AWS::ElastiCache::GlobalReplicationGroup, not modelled")
     replication_lag_max_seconds: float | None = attr(
         None, "Maximum CloudWatch `ReplicationLag` of replica nodes over the window (live).",
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
+    global_replication_role: str | None = attr(
+        None, "Role in its Global Datastore: `primary` or `secondary` (`GlobalReplicationGroupMemberRole`); null "
+        "when the group belongs to none.", live="GlobalReplicationGroupInfo.GlobalReplicationGroupMemberRole",
+        conv=normalise.lower,
+        why="IaC declares the roles on AWS::ElastiCache::GlobalReplicationGroup / "
+        "aws_elasticache_global_replication_group, not modelled; the role is read live")
+    global_replication_lag_max_seconds: float | None = attr(
+        None, "Maximum CloudWatch `GlobalDatastoreReplicationLag` (s) of a Global Datastore secondary over the "
+        "window: how far its primary node trails the primary Region's (live).",
         live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",

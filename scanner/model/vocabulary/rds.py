@@ -144,11 +144,17 @@ class DbCluster(Attributes):
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
         live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
     global_rpo_lag_max_ms: float | None = attr(
-        None, "Maximum CloudWatch `AuroraGlobalDBRPOLag` (ms) of a global-database secondary over the window.",
+        None, "Maximum CloudWatch `AuroraGlobalDBRPOLag` (ms) of a global-database secondary over the window "
+        "(with `AuroraGlobalDBReplicationLag`, the only lag Aurora MySQL below 3.04 publishes: the larger of the two).",
         live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which lag maxima were read from CloudWatch (live).",
         live=Hook("metrics"), why=METRICS_ONLY, volatile=True)
+    global_role: str | None = attr(
+        None, "Role in an Aurora global database: `writer` (the primary cluster) or `secondary` (a read-only "
+        "cluster in another Region, `IsWriter` false); null when not a member.", live=Hook("global_membership"),
+        why="the writer is the member DescribeGlobalClusters reports `IsWriter` for; IaC only names the "
+        "global cluster (live only)")
 
 
 class GlobalCluster(Attributes):

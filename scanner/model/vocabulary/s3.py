@@ -22,6 +22,8 @@ _METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
 class ReplicationRule(Item):
     """One replication rule."""
 
+    id: str | None = attr(None, "`ID` of the rule (AWS assigns one when none is given); the `RuleId` dimension "
+                          "of its replication metrics.", cfn="Id", tf="id", live="ID")
     status: str = attr("Enabled", "`Status`.", cfn="Status", tf="status", live="Status")
     destination_bucket: str | None = attr(None, "`Destination.Bucket` (ARN, or the IaC bucket's uid).",
                                           cfn="Destination.Bucket", tf="destination.bucket", live="Destination.Bucket",
@@ -86,11 +88,18 @@ class Bucket(Attributes):
     live: ClassVar[Live] = Live("s3:ListBuckets", "arn:aws:s3:::{id}", id="Name", name="Name")
     derived: ClassVar[dict[str, str]] = {
         **RECOVERY, **BACKUP_FACTS,
-        "replication_destination": "True when another bucket of the snapshot replicates into this one (a copy judged "
-        "through its source); unknown when some bucket's replication rules could not be read. Derived by the graph."}
+        "replicates_cross_region": "True when an enabled replication rule's destination bucket is in another Region "
+        "(the rule's destination Region, or the destination bucket's in the snapshot; one CloudFormation template "
+        "is one Region); false when none is; unknown when a destination's Region is not known (derived by the graph).",
+        "replication_destinations_versioned": "True when the destination bucket of every enabled replication rule "
+        "is in the snapshot with versioning Enabled; unknown when one is not in the snapshot (derived by the graph).",
+        "is_replication_destination": "True when an enabled replication rule of another bucket in the snapshot "
+        "writes into this bucket (the DR copy).",
+    }
     derived_items: ClassVar[dict[str, type[Item]]] = dict(BACKUP_FACT_ITEMS)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {
-        "replication_latency_max_seconds": ("lag_window_seconds",)}
+        "replication_latency_max_seconds": ("lag_window_seconds",),
+        "replication_failed_operations": ("lag_window_seconds",)}
 
     tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="Tags", tf="tags", live="Tagging.TagSet")
     versioning: str = attr("Disabled", "`Status`: Disabled (never enabled), Enabled, Suspended.",
@@ -101,7 +110,12 @@ class Bucket(Attributes):
     lifecycle_rules: list[LifecycleRule] = attr(
         [], "Lifecycle rules.", cfn="LifecycleConfiguration.Rules", tf=Hook("lifecycle"), live="Lifecycle.Rules")
     replication_latency_max_seconds: float | None = attr(
-        None, "Maximum CloudWatch `ReplicationLatency` (s) over the window (live, replication metrics on).",
+        None, "Maximum CloudWatch `ReplicationLatency` (s) over the window of the enabled rules with replication "
+        "metrics (published in each destination bucket's Region; live).",
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
+    replication_failed_operations: float | None = attr(
+        None, "Sum of CloudWatch `OperationsFailedReplication` over the window (source Region); null when S3 "
+        "published none (S3 publishes it only when replication runs; live).",
         live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
