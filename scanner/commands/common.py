@@ -66,24 +66,38 @@ def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]
     return pack, config
 
 
+def evaluation_selection(args: argparse.Namespace) -> dict[str, set[str] | None]:
+    """The ``only``/``skip`` keyword arguments of ``scanner.policy.evaluate`` for the options given."""
+    return {"only": args.only or None, "skip": args.skip or None}
+
+
+def build_scan_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[Any],
+                      source: Source) -> Any:
+    """The ``Report`` of ``findings`` for the selected policies and the report options."""
+    from ..model import Severity
+    from ..reports import build_report
+
+    policies = [p.info() for p in pack.ordered()
+                if (not args.only or p.id in args.only) and p.id not in args.skip]
+    return build_report(findings, policies, source, fail_on=Severity(args.fail_on),
+                        allow_unknown=args.allow_unknown, coverage=coverage)
+
+
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
                         snapshots: list[Snapshot], source: Source) -> int:
     """Evaluate ``pack`` over each snapshot, write the report, return the exit code."""
     from ..graph import build_graph
-    from ..model import Severity
     from ..policy import evaluate
-    from ..reports import build_report
 
     findings: list[Finding] = []
     coverage = []
     for snapshot in snapshots:
         graph = build_graph(snapshot)
-        findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
+        findings.extend(evaluate(pack, graph, config, **evaluation_selection(args)))
         coverage.extend(snapshot.coverage)
-    policies = [p.info() for p in pack.ordered()
-                if (not args.only or p.id in args.only) and p.id not in args.skip]
-    report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                          allow_unknown=args.allow_unknown, coverage=coverage)
+        del graph
+    report = build_scan_report(args, pack, findings, coverage, source)
+    del findings
     write_report(args, report)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
