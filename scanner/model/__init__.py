@@ -1,6 +1,16 @@
 """The data model shared by every stage: resources, relations, snapshots and findings."""
 
-from .finding import Finding, PolicyInfo, Severity, Status, finding_id
+from .finding import (
+    EVIDENCE_DETAILS,
+    Finding,
+    PolicyInfo,
+    Severity,
+    Status,
+    compact_evidence,
+    engine_finding,
+    finding_id,
+    needs_redaction,
+)
 from .resource import Location, Relation, Resource
 from .snapshot import (
     SNAPSHOT_SCHEMA,
@@ -14,6 +24,7 @@ from .snapshot import (
 )
 
 __all__ = [
+    "EVIDENCE_DETAILS",
     "SNAPSHOT_SCHEMA",
     "CoverageGap",
     "Finding",
@@ -25,8 +36,11 @@ __all__ = [
     "Snapshot",
     "Source",
     "Status",
+    "compact_evidence",
+    "engine_finding",
     "finding_id",
     "load_snapshot",
+    "needs_redaction",
     "save_snapshot",
     "snapshot_from_json",
     "write_atomically",

@@ -68,9 +68,14 @@ Compiled = Callable[[Env, Subject], tuple[Tri, Evidence]]
 def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
     head, _, rest = attr.partition(".")
-    if isinstance(subject, Item):
+    return _lookup(graph, subject, attr, head, rest)
+
+
+def _lookup(graph: Graph, subject: Subject, attr: str, head: str, rest: str) -> tuple[Any, str | None]:
+    """``lookup`` with ``attr`` already split at its first dot (compiled tests split it once)."""
+    if type(subject) is Item:
         value = subject.value.get(head) if isinstance(subject.value, dict) else None
-        return _walk(value, rest), None
+        return (_walk(value, rest) if rest else value), None
     resource = graph.resources.get(subject)
     if resource is None:
         return _MISSING, f"{subject} is not in the snapshot"
@@ -79,16 +84,17 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
         if value is None and head in ("account", "region"):
             return _MISSING, f"the source does not say which {head} {subject} is in"
         return value, None
-    reason = resource.unknown.get(attr) or resource.unknown.get(head)
-    if reason:
-        return _MISSING, reason
+    unknown = resource.unknown
+    if unknown:
+        reason = unknown.get(attr) or unknown.get(head)
+        if reason:
+            return _MISSING, reason
     derived_unknown = graph.derived_unknown.get(subject)
     if derived_unknown and head in derived_unknown:
         return _MISSING, derived_unknown[head]
     derived = graph.derived.get(subject)
-    if derived and head in derived:
-        return _walk(derived[head], rest), None
-    return _walk(resource.attributes.get(head), rest), None
+    value = derived[head] if derived and head in derived else resource.attributes.get(head)
+    return (_walk(value, rest) if rest else value), None
 
 
 def _walk(value: Any, rest: str) -> Any:
@@ -193,45 +199,68 @@ def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None
 
 def _compile_attr(cond: AttrTest) -> Compiled:
     attr, op, operand = cond.attr, cond.operator, cond.operand
+    head, _, rest = attr.partition(".")
     with_context = attr in _CONTEXT_ATTRS
+    constant = not isinstance(operand, (ParamRef, SelfRef))
+    fixed_description = f"{op} {_show(operand)}" if constant else None
+    described: list[Any] = [None, None]  # (params dict, description) of the last ParamRef resolution
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
-        expected, reason = _resolve(env, operand)
-        description = f"{op} {_show(expected) if reason is None else operand}"
-        if reason is not None:
-            return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
-                                           "unknown": f"compared value unknown: {reason}"})]
-        value, reason = lookup(env.graph, subject, attr)
+        if constant:
+            expected, description = operand, fixed_description
+        else:
+            expected, reason = _resolve(env, operand)
+            if reason is not None:
+                return None, [_with_path(env, {"resource": _label(subject), "attr": attr,
+                                               "test": f"{op} {operand}",
+                                               "unknown": f"compared value unknown: {reason}"})]
+            if isinstance(operand, ParamRef) and described[0] is env.params:
+                description = described[1]
+            else:
+                description = f"{op} {_show(expected)}"
+                if isinstance(operand, ParamRef):
+                    described[0], described[1] = env.params, description
+        value, reason = _lookup(env.graph, subject, attr, head, rest)
         context = _context(env.graph, subject, attr) if with_context else None
+        label = subject.label if type(subject) is Item else subject
         if value is _MISSING:
-            entry: dict[str, Any] = {"resource": _label(subject), "attr": attr, "test": description, "unknown": reason}
+            entry: dict[str, Any] = {"resource": label, "attr": attr, "test": description, "unknown": reason}
             if context:
                 entry["context"] = context
-            return None, [_with_path(env, entry)]
+            if env.path:
+                entry["path"] = list(env.path)
+            return None, [entry]
         result = _test(op, value, expected)
-        entry = {"resource": _label(subject), "attr": attr, "value": value, "test": description}
+        entry = {"resource": label, "attr": attr, "value": value, "test": description}
         if context:
             entry["context"] = context
         if result is None:
             entry["unknown"] = "value not set" if value is None else "values not comparable"
-        return result, [_with_path(env, entry)]
+        if env.path:
+            entry["path"] = list(env.path)
+        return result, [entry]
 
     return test
 
 
 def _compile_all(parts: list[Compiled]) -> Compiled:
+    if len(parts) == 1:
+        return parts[0]
+
     def all_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
         for wanted in (False, None):
-            deciding = [e for v, ev in results if v is wanted for e in ev]
             if any(v is wanted for v, _ in results):
-                return wanted, deciding[:MAX_EVIDENCE]
+                return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
         return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
 
     return all_of
 
 
 def _compile_any(parts: list[Compiled]) -> Compiled:
+    if len(parts) == 1:
+        return parts[0]
+
     def any_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
         for wanted in (True, None):
