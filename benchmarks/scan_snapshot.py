@@ -71,7 +71,7 @@ def run_stages(snapshot: Path, fmt: str, output: Path) -> list[dict[str, Any]]:
     argv = [sys.executable, "-m", "benchmarks.scan_snapshot", "--stages", str(snapshot), fmt, str(output)]
     result = subprocess.run(argv, env=_env(), cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"stage child failed: {result.stderr.strip()[-500:]}")
+        raise RuntimeError(f"stage child failed (exit {result.returncode}): {result.stderr.strip()[-500:]}")
     rows: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
     return rows
 

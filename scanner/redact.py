@@ -251,12 +251,15 @@ def _blank_environment(value: Any) -> Any:
     return _blank(value)
 
 
-def _names_secret(item: dict[Any, Any]) -> bool:
+def _pair_class(item: dict[Any, Any]) -> int:
+    """How the ``value`` of a ``{"name"|"key"|"attr": NAME, "value": ...}`` pair is treated, from NAME."""
     for key in _PAIR_NAME_KEYS:
         name = item.get(key)
-        if name is not None and is_secret_key(name):
-            return True
-    return False
+        if type(name) is str:
+            klass = _key_class(name)
+            if klass != _PLAIN:
+                return klass
+    return _PLAIN
 
 
 _PAIR_VALUE_SET = frozenset(_PAIR_VALUE_KEYS)
@@ -264,14 +267,17 @@ _PAIR_VALUE_SET = frozenset(_PAIR_VALUE_KEYS)
 
 def _redact_dict(value: dict[Any, Any]) -> dict[Any, Any]:
     changed: dict[Any, Any] | None = None
-    pair_secret: bool | None = None
+    pair: int | None = None
     for key, item in value.items():
         kind = type(item)
         if kind is bool or kind is int or kind is float or item is None or (not item and kind is not str):
             continue
         klass = _key_class(key) if type(key) is str else _PLAIN
-        if klass == _SECRET or (key in _PAIR_VALUE_SET and (
-                pair_secret if pair_secret is not None else (pair_secret := _names_secret(value)))):
+        if klass == _PLAIN and key in _PAIR_VALUE_SET:
+            if pair is None:
+                pair = _pair_class(value)
+            klass = pair
+        if klass == _SECRET:
             new = _blank(item)
         elif kind is str:
             new = redact_text(item)

@@ -48,7 +48,9 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--allow-unknown", action="store_true",
                        help="do not count unknown/error findings (incomplete data) as failures")
     group.add_argument("--show-passed", action="store_true", help="list passing findings in the rich report")
-    group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
+    group.add_argument("--verbose", "-v", action="store_true",
+                       help="full evidence: every item in the rich report, passing findings' full evidence in "
+                       "JSON, whole evidence lines plus structured evidence in SARIF")
 
 
 def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]:
@@ -66,9 +68,14 @@ def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]
     return pack, config
 
 
-def evaluation_selection(args: argparse.Namespace) -> dict[str, set[str] | None]:
-    """The ``only``/``skip`` keyword arguments of ``scanner.policy.evaluate`` for the options given."""
-    return {"only": args.only or None, "skip": args.skip or None}
+def evidence_detail(args: argparse.Namespace) -> str:
+    """``full`` with ``--verbose``, else ``compact`` (passing findings keep compact evidence)."""
+    return "full" if getattr(args, "verbose", False) else "compact"
+
+
+def evaluation_selection(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of ``scanner.policy.evaluate`` for the options given (only, skip, evidence)."""
+    return {"only": args.only or None, "skip": args.skip or None, "evidence": evidence_detail(args)}
 
 
 def build_scan_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[Any],
@@ -80,7 +87,8 @@ def build_scan_report(args: argparse.Namespace, pack: Pack, findings: list[Findi
     policies = [p.info() for p in pack.ordered()
                 if (not args.only or p.id in args.only) and p.id not in args.skip]
     return build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                        allow_unknown=args.allow_unknown, coverage=coverage)
+                        allow_unknown=args.allow_unknown, coverage=coverage,
+                        passing_evidence=evidence_detail(args))  # type: ignore[arg-type]
 
 
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
@@ -103,31 +111,64 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
     return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
+class RedactingWriter:
+    """A text stream that passes everything written through ``scanner.redact.redact_text`` (rich output)."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        from ..redact import redact_text
+
+        return int(self._target.write(redact_text(text)) or 0)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._target.isatty())
+
+    def fileno(self) -> int:
+        return int(self._target.fileno())
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._target, "encoding", "utf-8"))
+
+
 def write_report(args: argparse.Namespace, report: Any) -> None:
-    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout."""
-    from ..reports import render
+    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout, as a stream of chunks."""
+    from ..reports import stream
 
     if args.format == "rich":
         import io
 
         from rich.console import Console
 
+        from ..redact import redact_text
         from ..reports.rich_report import render_rich
 
-        if args.output:
-            buffer = io.StringIO()
-            console = Console(file=buffer, force_terminal=False, width=120, no_color=True)
-            render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
-            text = buffer.getvalue()
-        else:
-            render_rich(report, Console(), show_passed=args.show_passed, verbose=args.verbose)
+        if not args.output:
+            render_rich(report, Console(file=RedactingWriter(sys.stdout)), show_passed=args.show_passed,
+                        verbose=args.verbose)
             return
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=False, width=120, no_color=True)
+        render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
+        chunks: Any = [redact_text(buffer.getvalue()).encode()]
     else:
-        text = render(report, args.format)
-        assert text is not None
+        chunks = stream(report, args.format, verbose=args.verbose)
     if args.output:
         from ..model import write_atomically
 
-        write_atomically(args.output, text.encode())
+        write_atomically(args.output, chunks)
     else:
-        sys.stdout.write(text)
+        out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+        sys.stdout.flush()
+        for chunk in chunks:
+            if out is not None:
+                out.write(chunk)
+            else:
+                sys.stdout.write(chunk.decode())
+        if out is not None:
+            out.flush()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.model import Finding, Severity, Status
+from scanner.model import Finding, Severity, Status, needs_redaction
+from scanner.redact import redact_text
 
 from .report import Report, verdict
 
@@ -44,7 +45,7 @@ def _finding_row(finding: Finding) -> list[str]:
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(finding.message),  # the message is the deciding evidence in one line
+        md_cell(redact_text(finding.message) if needs_redaction(finding) else finding.message),  # deciding evidence
         md_cell(finding.remediation or ""),
     ]
 
@@ -79,10 +80,10 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"### Suppressed ({len(suppressed)})", ""]
         lines += _table(["Policy", "Resource", "Reason"],
                         [[md_cell(f.policy_id), md_cell(f.resource_name or f.resource_uid),
-                          md_cell(f.suppression or "")] for f in suppressed])
+                          md_cell(redact_text(f.suppression or ""))] for f in suppressed])
     if report.coverage:
         lines += ["", f"### Coverage gaps ({len(report.coverage)})", ""]
         lines += _table(["Account", "Region", "Operation", "Error"],
-                        [[md_cell(g.account or "-"), md_cell(g.region or "-"),
-                          md_cell(f"{g.service}:{g.operation}"), md_cell(g.error)] for g in report.coverage])
+                        [[md_cell(g.account or "-"), md_cell(g.region or "-"), md_cell(f"{g.service}:{g.operation}"),
+                          md_cell(redact_text(g.error))] for g in report.coverage])
     return "\n".join(lines) + "\n"

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scanner import __version__
 from scanner.model import CoverageGap, Finding, PolicyInfo, Severity, Source, Status
 
-REPORT_SCHEMA = "haguard.report/1"
+REPORT_SCHEMA = "haguard.report/2"
+"""Version 2 added ``passing_evidence`` (passing findings' evidence is compact unless ``--verbose``)."""
 
 #: Statuses that count as a failure when at or above ``fail_on`` (unknown/error only without allow_unknown).
 _UNCERTAIN = frozenset({Status.UNKNOWN, Status.ERROR})
@@ -42,11 +43,11 @@ class Summary(BaseModel):
 
 
 class Report(BaseModel):
-    """Everything a renderer needs; JSON form is ``haguard.report/1``."""
+    """Everything a renderer needs; JSON form is ``haguard.report/2``."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["haguard.report/1"] = Field(REPORT_SCHEMA, alias="schema")
+    schema_: Literal["haguard.report/2"] = Field(REPORT_SCHEMA, alias="schema")
     tool: Tool
     source: Source
     fail_on: Severity
@@ -55,6 +56,11 @@ class Report(BaseModel):
     findings: list[Finding]
     summary: Summary
     coverage: list[CoverageGap] = Field(default_factory=list)
+    passing_evidence: Literal["compact", "full"] = Field(
+        "full", description="Evidence of passing findings: `compact` (at most 3 items with what decided them: "
+        "attribute, value, count, unknown reason, and the resource when it is another one; no relation paths, "
+        "test descriptions or member lists) or `full` (every item, as for the other findings). haguard writes "
+        "`compact` unless --verbose is given.")
 
 
 def counts_as_failure(finding: Finding, allow_unknown: bool) -> bool:
@@ -102,6 +108,7 @@ def build_report(
     allow_unknown: bool,
     coverage: Iterable[CoverageGap] = (),
     version: str = __version__,
+    passing_evidence: Literal["compact", "full"] = "full",
 ) -> Report:
     """Sort findings and policies, count them, and wrap everything in a ``Report``."""
     ordered = sorted(findings, key=finding_sort_key)
@@ -116,6 +123,7 @@ def build_report(
         findings=ordered,
         summary=_summarise(ordered, len(infos), fail_on, allow_unknown),
         coverage=gaps,
+        passing_evidence=passing_evidence,
     )
 
 

@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from scanner.model import Finding, PolicyInfo, Severity, Status
+from scanner.model import Finding, PolicyInfo, Severity, Status, needs_redaction
+from scanner.redact import redact_text
 
 from .evidence import evidence_lines
 from .report import Report, verdict
@@ -100,10 +101,11 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
         lines = [line for line, item in zip(lines, finding.evidence, strict=True) if "members" not in item]
         hidden = len(lines) - _EVIDENCE_SHOWN
         lines = lines[:_EVIDENCE_SHOWN] + ([f"... {hidden} more (--verbose)"] if hidden > 0 else [])
+    clean = redact_text if needs_redaction(finding) else str
     if not lines:  # the message summarises the evidence; show it when there is no evidence to show
-        text.append(f"\n{finding.message}")
+        text.append(f"\n{clean(finding.message)}")
     if finding.suppression:
-        text.append(f"\nsuppressed: {finding.suppression}", style="dim")
+        text.append(f"\nsuppressed: {clean(finding.suppression)}", style="dim")
     for line in lines:
         text.append(f"\n  - {line}")
     return Padding(text, (0, 0, 0, 4), expand=False)
