@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ..errors import InputError
 from ..graph import Graph
 from ..model import EVIDENCE_DETAILS, Finding, Severity, Status, compact_evidence, engine_finding, finding_id
+from ..model.finding import finding_ids
 from ..model.vocabulary import related_types
 from .config import Config, same_kind
 from .evaluate import Env, Evidence, Tri
@@ -153,9 +154,11 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
     where_test, assertion = loaded.where, loaded.assertion
     resources, append = graph.resources, findings.append
     passed = Status.PASS
+    make_id = finding_ids(policy_id)
+    env = Env(graph, params, "")
     for type_name in policy.resource_types:
         for uid in graph.of_type(type_name):
-            env = Env(graph, params, uid)
+            env.self_uid = uid  # one environment, re-pointed: conditions never keep it past their call
             where: Tri = True
             where_evidence: Evidence = []
             if where_test is not None:
@@ -170,13 +173,13 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
             message = _message(status, uid, evidence)
             if compact and status is passed:
                 evidence = compact_evidence(evidence, uid)
-            append(engine_finding(
-                id=finding_id(policy_id, uid), policy_id=policy_id, title=title, theme=theme,
-                resource_uid=uid, resource_type=type_name, resource_name=resource.name, account=resource.account,
-                region=resource.region, status=status, severity=severity, message=message, evidence=evidence,
-                remediation=remediation if status is not passed else None,
-                location=resource.location, suppression=None,
-            ))
+            append(engine_finding({
+                "id": make_id(uid), "policy_id": policy_id, "title": title, "theme": theme,
+                "resource_uid": uid, "resource_type": type_name, "resource_name": resource.name,
+                "account": resource.account, "region": resource.region, "status": status, "severity": severity,
+                "message": message, "evidence": evidence, "remediation": remediation if status is not passed else None,
+                "location": resource.location, "suppression": None,
+            }))
     read = _read_types(loaded)
     for gap in graph.coverage:
         affected = sorted(read & set(gap.resource_types))
