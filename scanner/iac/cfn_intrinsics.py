@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..redact import Secret, register_secret
 from .cfn_yaml import LDict, LList, node_line
 from .zones import ZONE_LETTERS, symbolic_zone
 
@@ -122,6 +123,8 @@ class Resolver:
                 values[name] = [part.strip() for part in text.split(",")] if text else []
             else:
                 values[name] = text
+            if _truthy_text(spec.get("NoEcho")):
+                values[name] = _secret(values[name])
         return values
 
     def _pseudo(self, name: str) -> Any:
@@ -297,9 +300,9 @@ class Resolver:
             piece = _to_text(value, f"!Sub ${{{name}}}")
             if isinstance(piece, Unknown):
                 return piece
-            pieces.append(piece)
+            pieces.append(Secret(piece) if isinstance(value, Secret) else piece)
         pieces.append(text[position:])
-        return "".join(pieces)
+        return _like(pieces, "".join(pieces))
 
     def _join(self, arg: Any, line: int | None) -> Any:
         delimiter, items = self._args("Fn::Join", arg, 2, line)
@@ -312,7 +315,7 @@ class Resolver:
             raise InputError("Fn::Join takes a delimiter and a list", self.file, line)
         texts = [_to_text(v, "Fn::Join") for v in values]
         unknown = next((t for t in texts if isinstance(t, Unknown)), None)
-        return unknown if unknown else delimiter.join(texts)  # type: ignore[arg-type]
+        return unknown if unknown else _like([delimiter, *values], delimiter.join(texts))  # type: ignore[arg-type]
 
     def _select(self, arg: Any, line: int | None) -> Any:
         index, items = self._args("Fn::Select", arg, 2, line)
@@ -342,7 +345,8 @@ class Resolver:
                 return candidate
         if not isinstance(delimiter, str) or not isinstance(text, str):
             raise InputError("Fn::Split takes a delimiter and a string", self.file, line)
-        return text.split(delimiter)
+        parts = text.split(delimiter)
+        return [Secret(part) for part in parts] if isinstance(text, Secret) else parts
 
     def _find_in_map(self, arg: Any, line: int | None) -> Any:
         parts = self._args("Fn::FindInMap", arg, 4, line, at_least=3)
@@ -395,7 +399,7 @@ class Resolver:
     def _base64(self, arg: Any, line: int | None) -> Any:
         value = self.resolve(arg, line)
         text = _to_text(value, "Fn::Base64")
-        return text if isinstance(text, Unknown) else base64.b64encode(text.encode()).decode()
+        return text if isinstance(text, Unknown) else _like([text], base64.b64encode(text.encode()).decode())
 
     def _import(self, arg: Any, line: int | None) -> Any:
         name = self.resolve(arg, line)
@@ -432,7 +436,26 @@ def _section(template: LDict, name: str, file: str) -> LDict:
     return value if isinstance(value, LDict) else LDict(value)
 
 
+def _secret(value: Any) -> Any:
+    """A ``NoEcho`` parameter's value as ``Secret`` text (registered, so no output ever shows it)."""
+    if isinstance(value, list):
+        return [_secret(item) for item in value]
+    register_secret(value)
+    return Secret(value)
+
+
+def _like(parts: list[Any], text: str) -> str:
+    """``text`` made from ``parts``: a ``Secret`` when one of them is (``!Sub``, ``!Join`` over NoEcho values)."""
+    return Secret(text) if any(isinstance(part, Secret) for part in parts) else text
+
+
+def _truthy_text(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def _scalar_text(value: Any) -> str:
+    if isinstance(value, Secret):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
