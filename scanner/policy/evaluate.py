@@ -185,6 +185,30 @@ def compile_condition(cond: Condition) -> Compiled:
     raise TypeError(f"not a condition: {cond!r}")
 
 
+def compile_where(cond: Condition) -> Compiled:
+    """``compile_condition`` for a policy's ``where``: a top-level ``all`` stops at its first false part.
+
+    A false ``where`` drops the resource, so the evidence of the other parts is never used; the value
+    is the same as evaluating every part (Kleene: one false part makes ``all`` false).
+    """
+    if not isinstance(cond, AllOf) or len(cond.all) < 2:
+        return compile_condition(cond)
+    parts = [compile_condition(c) for c in cond.all]
+
+    def where_all(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        results = []
+        for part in parts:
+            result = part(env, subject)
+            if result[0] is False:
+                return False, result[1]
+            results.append(result)
+        if any(v is None for v, _ in results):
+            return None, [e for v, ev in results if v is None for e in ev][:MAX_EVIDENCE]
+        return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+
+    return where_all
+
+
 _CONTEXT_ATTRS = frozenset(attr for per_type in EVIDENCE_CONTEXT.values() for attr in per_type)
 
 

@@ -84,17 +84,27 @@ def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allo
     by_status = dict.fromkeys(Status, 0)
     by_severity = dict.fromkeys(Severity, 0)
     by_theme: dict[str, dict[Status, int]] = {}
+    failure_statuses = {Status.FAIL} if allow_unknown else {Status.FAIL, *_UNCERTAIN}
+    failing_severities = {s for s in Severity if s.at_least(fail_on)}
+    failing = 0
+    resources: set[str] = set()
     for finding in findings:
-        by_status[finding.status] += 1
-        by_theme.setdefault(finding.theme, dict.fromkeys(Status, 0))[finding.status] += 1
-        if counts_as_failure(finding, allow_unknown):
+        status = finding.status
+        by_status[status] += 1
+        theme = by_theme.get(finding.theme)
+        if theme is None:
+            theme = by_theme[finding.theme] = dict.fromkeys(Status, 0)
+        theme[status] += 1
+        resources.add(finding.resource_uid)
+        if status in failure_statuses:
             by_severity[finding.severity] += 1
+            failing += finding.severity in failing_severities
     return Summary(
         by_status=by_status,
         by_severity=by_severity,
         by_theme=dict(sorted(by_theme.items())),
-        failing=sum(is_failing(f, fail_on, allow_unknown) for f in findings),
-        resources=len({f.resource_uid for f in findings}),
+        failing=failing,
+        resources=len(resources),
         policies=n_policies,
     )
 

@@ -148,3 +148,13 @@ def test_verbose_sarif_has_whole_lines_and_structured_evidence(capsys: pytest.Ca
     log = json.loads(capsys.readouterr().out)
     jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
     assert all("evidence" in r["properties"] for r in log["runs"][0]["results"])
+
+
+def test_junit_passing_cases_escape_like_elementtree() -> None:
+    odd = [finding("rds-multi-az", f"db{i}-&<>\"'\t\r\nü", status) for i, status in enumerate(Status)]
+    report = sample_report(findings=odd)
+    junit = render(report, "junit")
+    assert junit == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(junit_element(report),
+                                                                            encoding="unicode") + "\n"
+    names = [case.get("name") for case in ET.fromstring(junit.split("\n", 1)[1]).iter("testcase")]
+    assert sorted(names) == sorted(f.resource_uid for f in odd)
