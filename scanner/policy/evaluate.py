@@ -315,19 +315,17 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
             return [], f"{subject} is not in the snapshot"
         incomplete = resource.unknown_relations.get(selector.related) if selector.direction == "out" else None
         members = []
-        for other, _ in graph.neighbours(subject, selector.related, selector.direction):
-            step = (f"{subject} -[{selector.related}]-> {other}" if selector.direction == "out"
-                    else f"{other} -[{selector.related}]-> {subject}")
-            sub_env = env.via(step)
+        kind, outgoing = selector.related, selector.direction == "out"
+        for other, _ in graph.neighbours(subject, kind, selector.direction):
             other_resource = graph.resources.get(other)
+            if types and other_resource is not None and other_resource.type not in types:
+                continue
+            sub_env = env.via(f"{subject} -[{kind}]-> {other}" if outgoing else f"{other} -[{kind}]-> {subject}")
             selected: Tri = True
             evidence: Evidence = []
-            if types:
-                if other_resource is None:
-                    selected = None
-                    evidence = [_with_path(sub_env, {"resource": other, "unknown": "not in the snapshot"})]
-                elif other_resource.type not in types:
-                    continue
+            if types and other_resource is None:
+                selected = None
+                evidence = [_with_path(sub_env, {"resource": other, "unknown": "not in the snapshot"})]
             if where is not None:
                 value, where_ev = where(sub_env, other)
                 if value is False:
