@@ -18,7 +18,7 @@ from .commands.common import EXIT_OK, EXIT_USAGE, Parser, UsageError
 from .errors import InputError
 from .redact import redact_text
 
-COMMANDS: tuple[str, ...] = ("scan", "iac", "policy", "iam_policy")
+COMMANDS: tuple[str, ...] = ("scan", "iac", "graph", "policy", "iam_policy", "history", "drift", "nightly")
 """The modules of ``scanner.commands``, in the order ``haguard --help`` lists them."""
 
 

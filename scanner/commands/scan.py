@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .common import UsageError, add_evaluation_options, evaluate_and_report, load_pack_and_config
+from .history import add_history_option, history_recorder, open_history_option
+
+if TYPE_CHECKING:
+    from ..model import Snapshot
 
 NAME = "scan"
 HELP = "evaluate the policies over live AWS, a saved snapshot or the example"
@@ -23,30 +28,45 @@ def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
         add_live_arguments(parser)
         parser.add_argument("--save", type=Path, metavar="FILE",
                             help="write the collected snapshot to FILE (gzip when it ends in .gz)")
+    add_history_option(parser, "record the run in the history database (default: {default})")
     add_evaluation_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     pack, config = load_pack_and_config(args)
+    store = open_history_option(args)  # a bad history file fails before a long scan, not after it
+    try:
+        snapshot = _snapshot(args)
+        if store is None:
+            return evaluate_and_report(args, pack, config, [snapshot], snapshot.source)
+        from ..history import redacted
+
+        snapshot = redacted(snapshot)
+        return evaluate_and_report(args, pack, config, [snapshot], snapshot.source,
+                                   on_report=history_recorder(store, args, snapshot, pack, config))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _snapshot(args: argparse.Namespace) -> Snapshot:
+    """The snapshot the options name: saved, the example, or a live scan (saved with ``--save``)."""
     if args.snapshot or args.example:
         from ..model import load_snapshot
 
+        if getattr(args, "save", None):
+            raise UsageError("haguard: --save applies to live scans only")
         if args.example:
             from ..examples import EXAMPLE_PATH
 
-            snapshot = load_snapshot(EXAMPLE_PATH)
-        else:
-            snapshot = load_snapshot(args.snapshot)
-        if getattr(args, "save", None):
-            raise UsageError("haguard: --save applies to live scans only")
-    else:
-        from ..live.cli_args import options_from_args
-        from ..live.scan import collect_live
+            return load_snapshot(EXAMPLE_PATH)
+        return load_snapshot(args.snapshot)
+    from ..live.cli_args import options_from_args
+    from ..live.scan import collect_live
 
-        options = options_from_args(args)
-        snapshot = collect_live(options, progress=sys.stderr.isatty())
-        if args.save:
-            from ..model import save_snapshot
+    snapshot = collect_live(options_from_args(args), progress=sys.stderr.isatty())
+    if args.save:
+        from ..model import save_snapshot
 
-            save_snapshot(snapshot, args.save)
-    return evaluate_and_report(args, pack, config, [snapshot], snapshot.source)
+        save_snapshot(snapshot, args.save)
+    return snapshot

@@ -9,9 +9,10 @@ caller leaves the item to pydantic, which reports the error with its JSON path.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from .resource import Location, Relation, Resource
+from .vocabulary import RelationKind
 
 _RESOURCE_FIELDS = tuple(Resource.model_fields)
 _RESOURCE_KEYS = frozenset(_RESOURCE_FIELDS)
@@ -19,10 +20,11 @@ _RESOURCE_FIELDS_SET = set(_RESOURCE_FIELDS)
 _RELATION_FIELDS = tuple(Relation.model_fields)
 _RELATION_KEYS = frozenset(_RELATION_FIELDS)
 _RELATION_FIELDS_SET = set(_RELATION_FIELDS)
-_OPTIONAL_TEXT = ("name", "account", "region")
+_OPTIONAL_TEXT = ("name", "account", "region", "presumed")
 _ABSENT = object()
 _new_relation = Relation.__new__
-_REASONS = ("unknown", "unknown_relations", "suppressions")
+_REASONS = ("unknown", "unknown_relations", "partial", "suppressions")
+_RELATION_KINDS = frozenset(get_args(RelationKind))
 
 
 def _text_map(value: Any) -> bool:
@@ -57,7 +59,7 @@ def fast_resource(raw: Any, strings: dict[str, str]) -> Resource | None:
         if value is not None:
             if type(value) is not str:
                 return None
-            if name != "name":
+            if name in ("account", "region"):
                 value = strings.setdefault(value, value)
         fields[name] = value
     location = raw.get("location")
@@ -93,7 +95,8 @@ def fast_relation(raw: Any, strings: dict[str, str]) -> Relation | None:
     attributes = raw.get("attributes", _ABSENT)
     if attributes is _ABSENT:
         attributes = {}
-    if type(src) is not str or type(kind) is not str or type(dst) is not str or type(attributes) is not dict:
+    if type(src) is not str or type(kind) is not str or kind not in _RELATION_KINDS or type(dst) is not str \
+            or type(attributes) is not dict:
         return None
     instance = _new_relation(Relation)
     _set(instance, "__dict__", {"src": src, "kind": strings.setdefault(kind, kind), "dst": dst,

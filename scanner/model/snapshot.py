@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import gzip
+import io
 import os
+import stat
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +18,12 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InputError
+from ..errors import InputError, read_bytes
+from ..limits import MAX_INPUT_BYTES, MAX_NESTING
 from ..redact import mask_like, redact_identifier, redact_mapping_values, redact_text, redact_value, secrets_seen
 from .fast import fast_relation, fast_resource
-from .resource import Relation, Resource
-from .vocabulary import normalise_attributes
+from .resource import Location, Relation, Resource
+from .vocabulary import normalise_attributes, relation_allowed
 
 SNAPSHOT_SCHEMA = "haguard.snapshot/1"
 
@@ -50,6 +55,17 @@ class CoverageGap(BaseModel):
     resource_types: list[str] = Field(default_factory=list)
 
 
+class Unevaluated(BaseModel):
+    """A resource the source declares or holds that no vocabulary type models: listed, never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uid: str
+    source_type: str = Field(description="The source's own type (AWS::Lambda::Function, aws_lambda_function...).")
+    location: Location | None = None
+    reason: str | None = Field(None, description="Why it is not evaluated, beyond being unmodelled.")
+
+
 class Snapshot(BaseModel):
     """Resources, relations and coverage; JSON on disk with a ``schema`` version.
 
@@ -64,19 +80,20 @@ class Snapshot(BaseModel):
     resources: list[Resource] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     coverage: list[CoverageGap] = Field(default_factory=list)
+    unevaluated: list[Unevaluated] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Snapshot:
         if self.schema_ != SNAPSHOT_SCHEMA:
             raise ValueError(f"unsupported snapshot schema {self.schema_!r} (expected {SNAPSHOT_SCHEMA!r})")
-        seen: set[str] = set()
+        types: dict[str, str] = {}
         renamed: dict[str, str] = {}
         secrets = secrets_seen()
         for index, resource in enumerate(self.resources):
             uid = resource.uid
-            if uid in seen:
+            if uid in types:
                 raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {uid!r}")
-            seen.add(uid)
+            types[uid] = resource.type
             raw = resource.attributes
             try:
                 attributes = normalise_attributes(resource.type, raw, resource.unknown)
@@ -87,10 +104,16 @@ class Snapshot(BaseModel):
             _redact_resource(resource, attributes)
             if resource.uid is not uid:
                 renamed[uid] = resource.uid
-        for relation in self.relations:
+        for index, relation in enumerate(self.relations):
             src, dst = relation.src, relation.dst
-            new_src = renamed.get(src, src) if src in seen else redact_identifier(src)
-            new_dst = renamed.get(dst, dst) if dst in seen else redact_identifier(dst)
+            src_type, dst_type = types.get(src), types.get(dst)
+            if src_type is not None and not relation_allowed(src_type, relation.kind, dst_type):
+                target = dst_type or "any type"
+                raise _PathError(f"$.relations[{index}]", redact_text(
+                    f"relation {src_type} -{relation.kind}-> {target} is not allowed by the vocabulary "
+                    f"({src} -> {dst})"))
+            new_src = renamed.get(src, src) if src_type is not None else redact_identifier(src)
+            new_dst = renamed.get(dst, dst) if dst_type is not None else redact_identifier(dst)
             if new_src is not src or new_dst is not dst:
                 relation.__dict__.update(src=new_src, dst=new_dst)
         for gap in self.coverage:
@@ -113,8 +136,10 @@ def _redact_resource(resource: Resource, attributes: dict[str, Any]) -> None:
     fields["attributes"] = redact_value(attributes)
     if resource.name is not None:
         fields["name"] = redact_text(resource.name)
+    if resource.presumed is not None:
+        fields["presumed"] = redact_text(resource.presumed)
     fields["uid"] = redact_identifier(resource.uid)
-    for name in ("unknown", "unknown_relations", "suppressions"):
+    for name in ("unknown", "unknown_relations", "partial", "suppressions"):
         if fields[name]:
             fields[name] = redact_mapping_values(fields[name])
 
@@ -195,60 +220,155 @@ def snapshot_from_json(data: Any, file: str = "<snapshot>") -> Snapshot:
         raise InputError(f"{_json_path(err['loc'])}: {msg}", file) from None
 
 
-def load_snapshot(path: str | Path) -> Snapshot:
-    """Read a snapshot file (``.json`` or ``.json.gz``)."""
-    path = Path(path)
+def _gunzip(raw: bytes, file: str) -> bytes:
+    """Decompress gzip data (every member), refused past ``HAGUARD_MAX_INPUT_BYTES`` once decompressed."""
+    limit = MAX_INPUT_BYTES.value()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot: {exc.strerror}", str(path)) from None
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"corrupt gzip data: {exc}", file) from None
+    if len(data) > limit:
+        raise MAX_INPUT_BYTES.exceeded("snapshot too large once decompressed", file)
+    return data
+
+
+def _too_deep(value: Any, budget: int) -> bool:
+    """True when ``value`` nests more than ``budget`` mappings/lists deep (recursion bounded by ``budget``)."""
+    if budget <= 0:
+        return True
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    return any(isinstance(item, (dict, list)) and _too_deep(item, budget - 1) for item in value)
+
+
+def _check_free_form_depth(data: Any, file: str) -> None:
+    """Bound the nesting of the snapshot's free-form values (relation attributes).
+
+    Everything else is validated against typed models, whose shapes bound its depth.
+    """
+    relations = data.get("relations") if isinstance(data, dict) else None
+    if not isinstance(relations, list):
+        return
+    budget = MAX_NESTING.value() - 3  # $.relations[i].attributes
+    for index, relation in enumerate(relations):
+        attributes = relation.get("attributes") if isinstance(relation, dict) else None
+        if isinstance(attributes, (dict, list)) and _too_deep(attributes, budget):
+            raise MAX_NESTING.exceeded(f"$.relations[{index}].attributes nested too deep", file)
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read a snapshot file (``.json`` or ``.json.gz``), within the limits of ``scanner.limits``.
+
+    Only a regular file is read; its size, and its size once decompressed, are bounded; nesting
+    deeper than the JSON parser supports or than ``HAGUARD_MAX_NESTING`` in free-form values is an
+    ``InputError``, never a ``RecursionError``.
+    """
+    file = str(path)
+    raw = read_bytes(path, "snapshot")
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"corrupt gzip data: {exc}", str(path)) from None
+        raw = _gunzip(raw, file)
     try:
         with paused_gc():
             data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if "UTF-8" in exc.msg and "byte order mark" not in exc.msg:
-            raise InputError("snapshot is not UTF-8 JSON", str(path)) from None
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(path), exc.lineno) from None
+            raise InputError("snapshot is not UTF-8 JSON", file) from None
+        if "recursion" in exc.msg.lower():
+            raise InputError("JSON nested deeper than the parser supports (a haguard snapshot nests about ten "
+                             "levels)", file) from None
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file, exc.lineno) from None
     del raw
-    return snapshot_from_json(data, str(path))
+    _check_free_form_depth(data, file)
+    return snapshot_from_json(data, file)
 
 
-def write_atomically(path: str | Path, data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` (bytes, or chunks of bytes written as they come) to ``path`` through a temporary
-    file and a rename: never half-written."""
-    path = Path(path)
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", str(path)) from None
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+Data = bytes | Iterable[bytes]
+"""What ``write_atomically`` writes: bytes, or chunks of bytes written as they come."""
+
+
+def _chunks(data: Data) -> Iterable[bytes]:
+    return (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data
+
+
+def _write_in_place(name: str, data: Data) -> None:
+    """Write to a FIFO or device as it is (``/dev/stdout``, a named pipe): it cannot be replaced."""
+    fd = os.open(name, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "wb", buffering=0) as handle:
+        for chunk in _chunks(data):
+            view = memoryview(chunk)
+            while view:
+                written = handle.write(view)
+                view = view[written or 0:]
+
+
+def _replace(real: str, data: Data, existing: os.stat_result | None) -> None:
+    """Write a temporary file beside ``real`` and rename it over: never half-written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", dir=os.path.dirname(real) or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                handle.write(data)
-            else:
-                for chunk in data:
-                    handle.write(chunk)
-        os.replace(tmp, path)
+            os.fchmod(handle.fileno(), stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask())
+            if existing is not None and (existing.st_uid, existing.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(handle.fileno(), existing.st_uid, existing.st_gid)
+            for chunk in _chunks(data):
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def write_atomically(path: str | Path, data: Data) -> None:
+    """Write ``data`` (bytes, or chunks written as they come) to ``path`` without a half-written file,
+    respecting what is already there.
+
+    - a regular file is replaced through a temporary file and a rename, keeping its permission bits
+      (and owner, where allowed); a new file gets the usual ``0o666`` less the umask;
+    - a symbolic link is followed: the file it points to is replaced, the link stays;
+    - a FIFO or a device (``/dev/stdout``, ``/dev/null``) is written in place, never replaced;
+    - a directory, an empty path and every write error (ENOSPC, EPIPE, EACCES) are ``InputError``.
+    """
+    name = str(path)
+    if not name:
+        raise InputError("cannot write: an empty path names no file")
+    real = os.path.realpath(name)
+    try:
+        existing: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", name) from None
+    try:
+        if existing is not None and stat.S_ISDIR(existing.st_mode):
+            raise InputError("cannot write: is a directory", name)
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            _write_in_place(real, data)
+        else:
+            _replace(real, data, existing)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", name) from None
+
+
 def snapshot_chunks(snapshot: Snapshot) -> Iterator[bytes]:
     """The snapshot's JSON (``to_json`` form, redacted, indent 2) as chunks: one per resource and relation."""
     head = snapshot.model_dump(mode="json", by_alias=True, exclude_none=True,
-                               exclude={"resources", "relations", "coverage"})
+                               exclude={"resources", "relations", "coverage", "unevaluated"})
     text = orjson.dumps(redact_value(head), option=orjson.OPT_INDENT_2)
     yield text[:-2] + b",\n" if text.endswith(b"\n}") else b"{\n"
     sections: tuple[tuple[str, list[Any], bool], ...] = (
         ("resources", snapshot.resources, False), ("relations", snapshot.relations, False),
-        ("coverage", snapshot.coverage, True))
+        ("coverage", snapshot.coverage, False), ("unevaluated", snapshot.unevaluated, True))
     for name, items, last in sections:
         yield b'  "' + name.encode() + b'": ['
         for index, model in enumerate(items):
@@ -269,8 +389,6 @@ def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
 
 def _gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """``chunks`` compressed as one gzip member (no timestamp, so equal snapshots give equal files)."""
-    import zlib
-
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
     for chunk in chunks:
         out = compressor.compress(chunk)

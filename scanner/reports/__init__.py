@@ -6,16 +6,18 @@ path pays only for the format it prints (rich only for ``rich``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scanner.errors import InputError
 
-from .report import Report, build_report, is_failing, verdict
+from .report import Report, build_report, is_failing, resource_counts, verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from scanner.graph import Graph
 
 FORMATS = ("rich", "json", "sarif", "junit", "markdown", "html")
 
@@ -28,8 +30,14 @@ _RENDERERS = {
 }
 
 
-def render(report: Report, fmt: str, *, console: Console | None = None) -> str | None:
-    """Render ``report`` as ``fmt``: the text for file formats, ``None`` for ``rich`` (printed to ``console``)."""
+def render(report: Report, fmt: str, *, console: Console | None = None, graphs: Sequence[Graph] = (),
+           trend: Sequence[Mapping[str, Any] | Any] | None = None,
+           resilience: Sequence[Mapping[str, Any] | Any] | None = None) -> str | None:
+    """Render ``report`` as ``fmt``: the text for file formats, ``None`` for ``rich`` (printed to ``console``).
+
+    ``graphs`` (the evaluated graphs), ``trend`` (past runs) and ``resilience`` (rows by workload)
+    enrich the HTML report (see ``scanner.reports.html.render_html``); the other formats ignore them.
+    """
     if fmt == "rich":
         from rich.console import Console
 
@@ -41,6 +49,8 @@ def render(report: Report, fmt: str, *, console: Console | None = None) -> str |
         raise InputError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
     module, function = _RENDERERS[fmt]
     renderer = getattr(import_module(f".{module}", __name__), function)
+    if fmt == "html":
+        return renderer(report, graphs=graphs, trend=trend, resilience=resilience)
     return renderer(report)
 
 
@@ -51,19 +61,22 @@ _STREAMS = {
 }
 
 
-def stream(report: Report, fmt: str, *, verbose: bool = False) -> Iterator[bytes]:
+def stream(report: Report, fmt: str, *, verbose: bool = False, graphs: Sequence[Graph] = (),
+           trend: Sequence[Mapping[str, Any] | Any] | None = None,
+           resilience: Sequence[Mapping[str, Any] | Any] | None = None) -> Iterator[bytes]:
     """The report in a file format as UTF-8 chunks, written as they are made.
 
     JSON, SARIF and JUnit are produced one finding at a time (never as one text); Markdown and HTML,
     which list only open findings, come as one chunk. ``verbose`` gives SARIF whole evidence lines plus
-    structured evidence (JSON's evidence detail is the report's ``passing_evidence``).
+    structured evidence (JSON's evidence detail is the report's ``passing_evidence``). ``graphs``,
+    ``trend`` and ``resilience`` enrich the HTML report, as for ``render``.
     """
     if fmt in _STREAMS:
         module, function, takes_verbose = _STREAMS[fmt]
         chunks = getattr(import_module(f".{module}", __name__), function)
         yield from (chunks(report, verbose=verbose) if takes_verbose else chunks(report))
         return
-    text = render(report, fmt)
+    text = render(report, fmt, graphs=graphs, trend=trend, resilience=resilience)
     if text is None:
         raise InputError("the rich format is printed, not streamed")
     from scanner.redact import redact_text
@@ -71,4 +84,4 @@ def stream(report: Report, fmt: str, *, verbose: bool = False) -> Iterator[bytes
     yield redact_text(text).encode()
 
 
-__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "stream", "verdict"]
+__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "resource_counts", "stream", "verdict"]

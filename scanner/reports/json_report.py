@@ -41,7 +41,7 @@ def finding_data(finding: Finding, passing_evidence: str = "full") -> dict[str, 
         data["location"] = {"file": location.file, "line": location.line}
     if needs_redaction(finding):
         data["evidence"] = redact_value(data["evidence"])
-        for name in ("message", "suppression", "resource_name"):
+        for name in ("message", "suppression", "resource_name", "presumed"):
             if isinstance(data.get(name), str):
                 data[name] = redact_text(data[name])
     if passing_evidence == "compact" and finding.status is Status.PASS:

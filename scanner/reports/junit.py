@@ -22,6 +22,8 @@ def _details(finding: Finding) -> str:
     if finding.location is not None:
         where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
         lines.append(f"location: {where}")
+    if finding.presumed:
+        lines.append(f"presumed: {finding.presumed}")
     evidence = evidence_lines(finding, limit=None)
     if evidence:
         lines.append("evidence:")
@@ -48,6 +50,8 @@ def _case(suite: ET.Element | None, finding: Finding) -> ET.Element:
         node.text = _text(finding, f"severity: {finding.severity.value}\n{_details(finding)}")
     elif finding.status is Status.SUPPRESSED:
         ET.SubElement(case, "skipped", message=_text(finding, finding.suppression or "suppressed"))
+    elif finding.presumed:  # a pass on an assumption says so
+        ET.SubElement(case, "system-out").text = _text(finding, f"presumed: {finding.presumed}")
     return case
 
 
@@ -93,8 +97,9 @@ _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"':
 
 
 def _case_text(finding: Finding) -> str:
-    """The indented ``<testcase>`` text of ``finding``: written directly for a pass, through ElementTree otherwise."""
-    if finding.status is Status.PASS:
+    """The indented ``<testcase>`` text of ``finding``: written directly for a plain pass, through ElementTree
+    otherwise."""
+    if finding.status is Status.PASS and not finding.presumed:
         return (f'<testcase classname="{finding.policy_id.translate(_ATTRIBUTE_ESCAPES)}" '
                 f'name="{finding.resource_uid.translate(_ATTRIBUTE_ESCAPES)}" time="0" />')
     case = _case(None, finding)

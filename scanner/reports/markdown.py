@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.model import Finding, Severity, Status, needs_redaction
 from scanner.redact import redact_text
 
-from .report import Report, verdict
+from .report import Report, resource_counts, verdict
 
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
 _OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
@@ -40,12 +40,14 @@ def _finding_row(finding: Finding) -> list[str]:
     where = ""
     if finding.location is not None:
         where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
+    clean = redact_text if needs_redaction(finding) else str
     return [
         md_cell(finding.severity.value),
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(redact_text(finding.message) if needs_redaction(finding) else finding.message),  # deciding evidence
+        md_cell(clean(finding.message))  # the message is the deciding evidence in one line
+        + (f"<br>presumed: {md_cell(clean(finding.presumed))}" if finding.presumed else ""),
         md_cell(finding.remediation or ""),
     ]
 
@@ -60,7 +62,7 @@ def render_markdown(report: Report) -> str:
         f"**{icon} {md_cell(verdict(report))}** (fail on: {report.fail_on.value}"
         f"{', unknown allowed' if report.allow_unknown else ''})",
         "",
-        f"Source: {md_cell(report.source.kind)} · {summary.resources} resources · {summary.policies} policies",
+        f"Source: {md_cell(report.source.kind)} · {resource_counts(report)} · {summary.policies} policies",
         "",
         "### Summary",
         "",
@@ -86,4 +88,18 @@ def render_markdown(report: Report) -> str:
         lines += _table(["Account", "Region", "Operation", "Error"],
                         [[md_cell(g.account or "-"), md_cell(g.region or "-"), md_cell(f"{g.service}:{g.operation}"),
                           md_cell(redact_text(g.error))] for g in report.coverage])
+    if report.resilience:
+        from .resilience import by_store, cell
+
+        icons = {"meets": "✅", "misses": "❌", "unknown": "❔", "none": ""}
+        rows = [[md_cell(workload), md_cell(store)] + [md_cell(f"{icons[state]} {text}".strip())
+                                                       for text, state in (cell(cells.get(d))
+                                                                           for d in ("instance", "az", "region"))]
+                for workload, store, cells in by_store(report.resilience)]
+        lines += ["", f"### Resilience by workload ({len(rows)} stores)", ""]
+        lines += _table(["Workload", "Store", "Instance", "AZ", "Region"], rows)
+    if summary.unevaluated_by_type:
+        lines += ["", f"### Not evaluated ({summary.unevaluated})", ""]
+        lines += _table(["Source type", "Resources"], [[md_cell(t), str(n)]
+                                                       for t, n in summary.unevaluated_by_type.items()])
     return "\n".join(lines) + "\n"

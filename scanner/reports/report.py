@@ -8,10 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scanner import __version__
-from scanner.model import CoverageGap, Finding, PolicyInfo, Severity, Source, Status
+from scanner.model import CoverageGap, Finding, PolicyInfo, Severity, Source, Status, Unevaluated
+
+from .resilience import ResilienceRow
 
 REPORT_SCHEMA = "haguard.report/2"
-"""Version 2 added ``passing_evidence`` (passing findings' evidence is compact unless ``--verbose``)."""
+"""Version 2 added ``passing_evidence`` (passing findings' evidence is compact unless ``--verbose``); the
+``unevaluated``, ``fail_on_unevaluated``, ``resilience`` and summary counts added under version 1 stay."""
 
 #: Statuses that count as a failure when at or above ``fail_on`` (unknown/error only without allow_unknown).
 _UNCERTAIN = frozenset({Status.UNKNOWN, Status.ERROR})
@@ -37,8 +40,13 @@ class Summary(BaseModel):
         "regardless of fail_on."
     )
     by_theme: dict[str, dict[Status, int]] = Field(description="Findings per theme and status.")
-    failing: int = Field(description="Findings that fail the scan: failing status at or above fail_on.")
-    resources: int = Field(description="Distinct resources with at least one finding.")
+    failing: int = Field(description="Findings that fail the scan: failing status at or above fail_on, plus "
+                         "not-evaluated resources of a type named by --fail-on-unevaluated.")
+    resources: int = Field(description="Resources modelled (evaluated by the pack).")
+    resources_with_findings: int = Field(0, description="Distinct resources with at least one finding.")
+    unevaluated: int = Field(0, description="Resources of types haguard does not model (listed in `unevaluated`).")
+    unevaluated_by_type: dict[str, int] = Field(default_factory=dict,
+                                                description="Not-evaluated resources per source type.")
     policies: int = Field(description="Policies evaluated.")
 
 
@@ -56,6 +64,11 @@ class Report(BaseModel):
     findings: list[Finding]
     summary: Summary
     coverage: list[CoverageGap] = Field(default_factory=list)
+    unevaluated: list[Unevaluated] = Field(default_factory=list, description="Resources no vocabulary type models.")
+    fail_on_unevaluated: list[str] = Field(default_factory=list,
+                                           description="Source types whose not-evaluated resources fail the run.")
+    resilience: list[ResilienceRow] = Field(
+        default_factory=list, description="Estimated RPO/RTO per data store and disruption, grouped by workload.")
     passing_evidence: Literal["compact", "full"] = Field(
         "full", description="Evidence of passing findings: `compact` (at most 3 items with what decided them: "
         "attribute, value, count, unknown reason, and the resource when it is another one; no relation paths, "
@@ -80,14 +93,15 @@ def finding_sort_key(finding: Finding) -> tuple[int, str, str, str, str]:
     return (finding.severity.rank, finding.policy_id, finding.resource_uid, finding.status.value, finding.id)
 
 
-def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allow_unknown: bool) -> Summary:
+def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allow_unknown: bool,
+               resources: int | None, unevaluated: list[Unevaluated], fail_types: frozenset[str]) -> Summary:
     by_status = dict.fromkeys(Status, 0)
     by_severity = dict.fromkeys(Severity, 0)
     by_theme: dict[str, dict[Status, int]] = {}
     failure_statuses = {Status.FAIL} if allow_unknown else {Status.FAIL, *_UNCERTAIN}
     failing_severities = {s for s in Severity if s.at_least(fail_on)}
     failing = 0
-    resources: set[str] = set()
+    uids: set[str] = set()
     for finding in findings:
         status = finding.status
         by_status[status] += 1
@@ -95,16 +109,23 @@ def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allo
         if theme is None:
             theme = by_theme[finding.theme] = dict.fromkeys(Status, 0)
         theme[status] += 1
-        resources.add(finding.resource_uid)
+        uids.add(finding.resource_uid)
         if status in failure_statuses:
             by_severity[finding.severity] += 1
             failing += finding.severity in failing_severities
+    with_findings = len(uids)
+    by_type: dict[str, int] = {}
+    for item in unevaluated:
+        by_type[item.source_type] = by_type.get(item.source_type, 0) + 1
     return Summary(
         by_status=by_status,
         by_severity=by_severity,
         by_theme=dict(sorted(by_theme.items())),
-        failing=failing,
-        resources=len(resources),
+        failing=failing + sum(count for source_type, count in by_type.items() if source_type in fail_types),
+        resources=with_findings if resources is None else resources,
+        resources_with_findings=with_findings,
+        unevaluated=len(unevaluated),
+        unevaluated_by_type=dict(sorted(by_type.items())),
         policies=n_policies,
     )
 
@@ -117,13 +138,24 @@ def build_report(
     fail_on: Severity,
     allow_unknown: bool,
     coverage: Iterable[CoverageGap] = (),
+    resources: int | None = None,
+    unevaluated: Iterable[Unevaluated] = (),
+    fail_on_unevaluated: Iterable[str] = (),
+    resilience: Iterable[ResilienceRow] = (),
     version: str = __version__,
     passing_evidence: Literal["compact", "full"] = "full",
 ) -> Report:
-    """Sort findings and policies, count them, and wrap everything in a ``Report``."""
+    """Sort findings and policies, count them, and wrap everything in a ``Report``.
+
+    ``resources`` is the number of resources modelled (default: those with a finding);
+    ``unevaluated`` the resources no type models; ``fail_on_unevaluated`` the source types of those
+    that fail the run.
+    """
     ordered = sorted(findings, key=finding_sort_key)
     infos = sorted(policies, key=lambda p: p.id)
     gaps = sorted(coverage, key=lambda g: (g.account or "", g.region or "", g.service, g.operation, g.error))
+    skipped = sorted(unevaluated, key=lambda u: (u.source_type, u.uid))
+    fail_types = frozenset(fail_on_unevaluated)
     return Report(
         tool=Tool(version=version),
         source=source,
@@ -131,10 +163,22 @@ def build_report(
         allow_unknown=allow_unknown,
         policies=infos,
         findings=ordered,
-        summary=_summarise(ordered, len(infos), fail_on, allow_unknown),
+        summary=_summarise(ordered, len(infos), fail_on, allow_unknown, resources, skipped, fail_types),
         coverage=gaps,
+        unevaluated=skipped,
+        fail_on_unevaluated=sorted(fail_types),
+        resilience=list(resilience),
         passing_evidence=passing_evidence,
     )
+
+
+def resource_counts(report: Report) -> str:
+    """``55 resources modelled (12 with findings), 3 not evaluated`` for report headers."""
+    summary = report.summary
+    text = f"{summary.resources} resources modelled ({summary.resources_with_findings} with findings)"
+    if summary.unevaluated:
+        text += f", {summary.unevaluated} not evaluated"
+    return text
 
 
 def verdict(report: Report) -> str:
@@ -142,5 +186,11 @@ def verdict(report: Report) -> str:
     failing = report.summary.failing
     if failing == 0:
         return "PASSED"
-    noun = "finding" if failing == 1 else "findings"
-    return f"FAILED: {failing} {noun} at or above {report.fail_on.value}"
+    blocked = sum(n for t, n in report.summary.unevaluated_by_type.items() if t in report.fail_on_unevaluated)
+    parts = []
+    if failing - blocked:
+        noun = "finding" if failing - blocked == 1 else "findings"
+        parts.append(f"{failing - blocked} {noun} at or above {report.fail_on.value}")
+    if blocked:
+        parts.append(f"{blocked} not evaluated ({', '.join(report.fail_on_unevaluated)})")
+    return "FAILED: " + "; ".join(parts)

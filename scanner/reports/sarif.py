@@ -111,6 +111,8 @@ def _message(finding: Finding, verbose: bool = False) -> str:
         text += "\nEvidence: " + "; ".join(lines)
     if finding.status is Status.SUPPRESSED and finding.suppression:
         text += f"\nSuppressed: {finding.suppression}"
+    if finding.presumed:
+        text += f"\nPresumed: {finding.presumed}"
     return redact_text(text) if needs_redaction(finding) else text
 
 
