@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     pack, config = load_pack_and_config(args)
+    if config is not None and config.regions and not getattr(args, "regions", True):
+        args.regions = list(config.regions)  # the architecture profile's Regions, unless --region is given
     store = open_history_option(args)  # a bad history file fails before a long scan, not after it
     try:
         snapshot = _snapshot(args)

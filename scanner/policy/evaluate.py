@@ -343,7 +343,11 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
         resource = graph.resources.get(subject)
         if resource is None:
             return [], f"{subject} is not in the snapshot"
-        incomplete = resource.unknown_relations.get(selector.related) if selector.direction == "out" else None
+        if selector.direction == "out":
+            incomplete = resource.unknown_relations.get(selector.related)
+            why_incomplete = f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete else None
+        else:
+            why_incomplete = graph.incoming_unknown(subject, selector.related)
         members = []
         kind, outgoing = selector.related, selector.direction == "out"
         for other, _ in graph.neighbours(subject, kind, selector.direction):
@@ -363,8 +367,7 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
                 if value is None:
                     selected, evidence = None, where_ev
             members.append(_Member(other, sub_env, selected, evidence))
-        return members, (f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete
-                         else None)
+        return members, why_incomplete
 
     def items(env: Env, subject: Subject) -> tuple[list[_Member], str | None]:
         values, reason = lookup(env.graph, subject, selector.items)
