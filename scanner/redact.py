@@ -157,10 +157,15 @@ def _mask_secret_access_key(match: re.Match[str]) -> str:
     return REDACTED if mixed else text
 
 
+_MIN_UNQUOTED_SECRET = 3
+"""An unquoted ``KEY: VALUE`` value shorter than this is prose (``Secret: a NoEcho parameter``), not a secret."""
+
+
 def _mask_key_value(match: re.Match[str]) -> str:
     quote = match.group("quote")
     value = match.group("quoted") if quote else match.group("value")
-    if not is_secret_key(match.group("key")) or _NOT_SECRET_VALUE.fullmatch(value):
+    if not is_secret_key(match.group("key")) or _NOT_SECRET_VALUE.fullmatch(value) or (
+            not quote and len(value) < _MIN_UNQUOTED_SECRET):
         return match.group(0)
     return match.group("key") + match.group("sep") + (f"{quote}{REDACTED}{quote}" if quote else REDACTED)
 

@@ -276,7 +276,7 @@ def load_snapshot(path: str | Path) -> Snapshot:
     except orjson.JSONDecodeError as exc:
         if "UTF-8" in exc.msg and "byte order mark" not in exc.msg:
             raise InputError("snapshot is not UTF-8 JSON", file) from None
-        if "recursion" in exc.msg.lower():
+        if "depth limit" in exc.msg or "recursion" in exc.msg.lower():
             raise InputError("JSON nested deeper than the parser supports (a haguard snapshot nests about ten "
                              "levels)", file) from None
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file, exc.lineno) from None

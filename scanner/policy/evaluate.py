@@ -345,7 +345,8 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
             return [], f"{subject} is not in the snapshot"
         if selector.direction == "out":
             incomplete = resource.unknown_relations.get(selector.related)
-            why_incomplete = f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete else None
+            why_incomplete = (f"{selector.related} relations of {subject} incomplete: {incomplete}"
+                              if incomplete else None)
         else:
             why_incomplete = graph.incoming_unknown(subject, selector.related)
         members = []

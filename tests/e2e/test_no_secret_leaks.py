@@ -139,7 +139,7 @@ Resources:
     texts = _scan_every_format(["iac", str(template)], policies, tmp_path, capsys)
     for where, text in texts.items():
         _assert_clean(text, where)
-    assert "label-***-end" in texts["json stdout"]  # the NoEcho part is masked wherever the value went
+    # A NoEcho value is not read (unknown), so tags built from it carry no text of it at all.
     assert '"team": "orders"' in texts["json stdout"]
 
 

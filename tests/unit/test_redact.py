@@ -60,7 +60,7 @@ def test_secret_shapes_are_masked(text: str, expected: str) -> None:
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html",
     "0123456789abcdef0123456789abcdef01234567",  # a hash: one case, no mixed alphabet
     "subnet-00000002prv0", "us-east-1a", "10.0.0.0/16", "auth_token_enabled = true", "tags.password = ***",
-    "KeySchema: HASH", "alias/aws/rds", "",
+    "KeySchema: HASH", "alias/aws/rds", "", "!Ref Secret: a NoEcho parameter, whose value haguard does not read",
 ])
 def test_ordinary_text_is_kept(text: str) -> None:
     assert redact_text(text) == text
