@@ -16,6 +16,7 @@ from types import ModuleType
 
 from .commands.common import EXIT_OK, EXIT_USAGE, Parser, UsageError
 from .errors import InputError
+from .redact import redact_text
 
 COMMANDS: tuple[str, ...] = ("scan", "iac", "graph", "policy", "iam_policy", "history", "drift", "nightly")
 """The modules of ``scanner.commands``, in the order ``haguard --help`` lists them."""
@@ -49,17 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(command).parse_args(argv)
         return int(args.run(args))
     except UsageError as exc:
-        print(f"{exc} (see haguard --help)", file=sys.stderr)
+        print(redact_text(f"{exc} (see haguard --help)"), file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
-        print(str(exc) if exc.file else f"haguard: error: {exc}", file=sys.stderr)
+        print(redact_text(str(exc) if exc.file else f"haguard: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except RuntimeError as exc:
         from .live.readonly import ReadOnlyViolation
 
         if not isinstance(exc, ReadOnlyViolation):
             raise
-        print(f"haguard: refused a call that is not read-only (a haguard bug, please report it): {exc}",
+        print(redact_text(f"haguard: refused a call that is not read-only (a haguard bug, please report it): {exc}"),
               file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

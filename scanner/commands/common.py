@@ -64,7 +64,9 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
                        help="fail when resources of these source types (AWS::Lambda::Function, aws_lambda_function...) "
                        "are present, which haguard does not model")
     group.add_argument("--show-passed", action="store_true", help="list passing findings in the rich report")
-    group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
+    group.add_argument("--verbose", "-v", action="store_true",
+                       help="full evidence: every item in the rich report, passing findings' full evidence in "
+                       "JSON, whole evidence lines plus structured evidence in SARIF")
 
 
 _LIVE_ONLY = {"regions": [], "profile": None, "accounts": None, "org": False, "role_arn": None,
@@ -164,6 +166,16 @@ def _selected(args: argparse.Namespace, policy_id: str, config: Config | None) -
     return (not only or policy_id in only) and policy_id not in skip and (settings is None or settings.enabled)
 
 
+def evidence_detail(args: argparse.Namespace) -> str:
+    """``full`` with ``--verbose``, else ``compact`` (passing findings keep compact evidence)."""
+    return "full" if getattr(args, "verbose", False) else "compact"
+
+
+def evaluation_selection(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of ``scanner.policy.evaluate`` for the options given (only, skip, evidence)."""
+    return {"only": args.only or None, "skip": args.skip or None, "evidence": evidence_detail(args)}
+
+
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
                         snapshots: list[Snapshot], source: Source,
                         on_report: Callable[[Report, int], None] | None = None) -> int:
@@ -184,9 +196,7 @@ def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | No
                        source: Source, *, graphs: list[Any] | None = None) -> tuple[Report, int]:
     """The report of ``pack`` over the snapshots and its exit code (0 or 1); ``graphs`` collects the graphs."""
     from ..graph import build_graph
-    from ..model import Severity
     from ..policy import evaluate
-    from ..reports import build_report
 
     findings: list[Finding] = []
     coverage = []
@@ -194,20 +204,32 @@ def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | No
     targets = recovery_targets(pack, config)
     for snapshot in snapshots:
         graph = build_graph(snapshot)
-        findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
+        findings.extend(evaluate(pack, graph, config, **evaluation_selection(args)))
         coverage.extend(snapshot.coverage)
         resilience.extend(resilience_of(graph, targets))
         if graphs is not None:
             graphs.append(graph)
-    policies = [p.info() for p in pack.ordered()
-                if (not args.only or p.id in args.only) and p.id not in args.skip]
-    report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                          allow_unknown=args.allow_unknown, coverage=coverage,
-                          resources=sum(len(s.resources) for s in snapshots),
-                          unevaluated=[u for s in snapshots for u in s.unevaluated],
-                          fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()), resilience=resilience)
+        del graph
+    report = build_scan_report(args, pack, findings, coverage, source, snapshots, resilience)
+    del findings
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return report, EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
+
+
+def build_scan_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[Any],
+                      source: Source, snapshots: Sequence[Snapshot] = (), resilience: Sequence[Any] = ()) -> Report:
+    """The ``Report`` of ``findings`` for the selected policies and the report options."""
+    from ..model import Severity
+    from ..reports import build_report
+
+    policies = [p.info() for p in pack.ordered()
+                if (not args.only or p.id in args.only) and p.id not in args.skip]
+    return build_report(findings, policies, source, fail_on=Severity(args.fail_on),
+                        allow_unknown=args.allow_unknown, coverage=coverage,
+                        resources=sum(len(s.resources) for s in snapshots) if snapshots else None,
+                        unevaluated=[u for s in snapshots for u in s.unevaluated],
+                        fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()), resilience=resilience,
+                        passing_evidence=evidence_detail(args))  # type: ignore[arg-type]
 
 
 RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"
@@ -238,44 +260,44 @@ def resilience_of(graph: Any, targets: dict[str, Any]) -> list[Any]:
 
 
 def write_report(args: argparse.Namespace, report: Any, *, graphs: Sequence[Graph] = ()) -> None:
-    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout; ``graphs`` feed the HTML
-    report's topology picture. A write error is an ``InputError``."""
-    from ..reports import render
+    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout, as a stream of chunks;
+    ``graphs`` feed the HTML report's topology picture. A write error is an ``InputError``."""
+    from ..reports import stream
 
+    chunks: Iterable[bytes]
     if args.format == "rich":
         import io
 
         from rich.console import Console
 
+        from ..redact import redact_text
         from ..reports.rich_report import render_rich
 
+        buffer = io.StringIO()
         if args.output:
-            buffer = io.StringIO()
             console = Console(file=buffer, force_terminal=False, width=120, no_color=True)
-            render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
-            text = buffer.getvalue()
         else:
             terminal = Console()  # the terminal's width and colours, rendered to a buffer: write errors are ours
-            buffer = io.StringIO()
             console = Console(file=buffer, width=terminal.width, color_system=terminal.color_system,
                               force_terminal=terminal.is_terminal, no_color=terminal.no_color)
-            render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
-            text = buffer.getvalue()
+        render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
+        chunks = [redact_text(buffer.getvalue()).encode()]
     else:
-        text = render(report, args.format, graphs=graphs)
-        assert text is not None
+        chunks = stream(report, args.format, verbose=args.verbose, graphs=graphs)
     if args.output:
         from ..model import write_atomically
 
-        write_atomically(args.output, text.encode())
+        write_atomically(args.output, chunks)
     else:
         with _stdout_errors():
             binary = getattr(sys.stdout, "buffer", None)
-            if binary is None:
-                sys.stdout.write(text)
-            else:  # UTF-8 whatever the locale's encoding, so that no character can fail the write
-                sys.stdout.flush()
-                binary.write(text.encode("utf-8"))
+            sys.stdout.flush()
+            for chunk in chunks:
+                if binary is None:
+                    sys.stdout.write(chunk.decode())
+                else:  # UTF-8 whatever the locale's encoding, so that no character can fail the write
+                    binary.write(chunk)
+            if binary is not None:
                 binary.flush()
 
 

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     import networkx as nx
 
 EdgeList = list[tuple[str, dict[str, Any]]]
+_NO_ATTRIBUTES: dict[str, Any] = {}
+"""The attributes of every edge that has none (shared: edge attributes are read-only)."""
+_SCAN_LIMIT = 32
+"""Up to this many edges of one (source, kind), duplicates are found by a scan; beyond it, by a set."""
+
+
+def _fingerprint(attrs: dict[str, Any]) -> str:
+    return repr(sorted(attrs.items())) if attrs else ""
+
 Edge = tuple[str, str, str, dict[str, Any]]
 """``(src, kind, dst, attributes)``."""
 
@@ -38,13 +47,13 @@ class Graph:
     coverage: list[CoverageGap]
     resources: dict[str, Resource]
     by_type: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    out_edges: dict[tuple[str, str], EdgeList] = field(default_factory=lambda: defaultdict(list))
-    in_edges: dict[tuple[str, str], EdgeList] = field(default_factory=lambda: defaultdict(list))
+    out_edges: dict[tuple[str, str], EdgeList] = field(default_factory=dict)
+    in_edges: dict[tuple[str, str], EdgeList] = field(default_factory=dict)
     derived: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     derived_unknown: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     derived_partial: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     edges: list[Edge] = field(default_factory=list)
-    _edge_keys: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
+    _large_keys: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _nx: nx.MultiDiGraph | None = field(default=None, repr=False)
     _unknown_out: dict[str, list[Resource]] | None = field(default=None, repr=False)
 
@@ -53,20 +62,39 @@ class Graph:
         self.add_edges(((src, kind, dst, attributes),))
 
     def add_edges(self, edges: Iterable[tuple[str, str, str, dict[str, Any] | None]]) -> None:
-        """Add many ``(src, kind, dst, attributes)`` edges, skipping ones that already exist."""
-        keys, ordered = self._edge_keys, self.edges
-        out_index, in_index = self.out_edges, self.in_edges
+        """Add many ``(src, kind, dst, attributes)`` edges, skipping ones that already exist.
+
+        The attribute dictionaries are shared with the caller (a snapshot's relations), not copied;
+        edges without attributes share one empty mapping. Treat them as read-only.
+        """
+        ordered, out_index, in_index = self.edges, self.out_edges, self.in_edges
+        large = self._large_keys
         added_from = len(ordered)
         for src, kind, dst, attributes in edges:
-            attrs = dict(attributes) if attributes else {}
-            key = (src, kind, dst, repr(sorted(attrs.items())) if attrs else "")
-            size = len(keys)
-            keys.add(key)
-            if len(keys) == size:
-                continue
+            attrs = attributes or _NO_ATTRIBUTES
+            out_key = (src, kind)
+            siblings = out_index.get(out_key)
+            if siblings is None:
+                out_index[out_key] = [(dst, attrs)]
+            elif out_key in large:
+                fingerprint = (dst, _fingerprint(attrs))
+                if fingerprint in large[out_key]:
+                    continue
+                large[out_key].add(fingerprint)
+                siblings.append((dst, attrs))
+            else:
+                if any(other == dst and other_attrs == attrs for other, other_attrs in siblings):
+                    continue
+                siblings.append((dst, attrs))
+                if len(siblings) > _SCAN_LIMIT:
+                    large[out_key] = {(other, _fingerprint(other_attrs)) for other, other_attrs in siblings}
             ordered.append((src, kind, dst, attrs))
-            out_index[(src, kind)].append((dst, attrs))
-            in_index[(dst, kind)].append((src, attrs))
+            in_key = (dst, kind)
+            sources = in_index.get(in_key)
+            if sources is None:
+                in_index[in_key] = [(src, attrs)]
+            else:
+                sources.append((src, attrs))
         if self._nx is not None:
             self._add_to_nx(self._nx, ordered[added_from:])
 

@@ -174,6 +174,7 @@ class _PlanContext:
         self.changes = {c.get("address"): c.get("change", {}) for c in plan.get("resource_changes", [])
                         if isinstance(c, dict)}
         self.addresses = {entry.get("address", "") for entry, _ in _walk(plan["planned_values"].get("root_module", {}))}
+        self._instances_of = _instance_index(self.addresses)
         configuration = plan.get("configuration", {}) or {}
         root_dir = path.parent if any(path.parent.glob("*.tf")) else None
         self.scopes: dict[str, _Scope] = {"": _Scope("", configuration.get("root_module", {}) or {}, root_dir)}
@@ -296,7 +297,7 @@ class _PlanContext:
             if head[-1][1]:
                 explicit.setdefault(base, []).append(base + head[-1][1])
             else:
-                instances = sorted(a for a in self.addresses if a == base or a.startswith(base + "["))
+                instances = sorted(self._instances_of.get(base, ()))
                 expanded[base] = instances or [base]
         instance_dependent = any(r.startswith(_INSTANCE_DEPENDENT) for r in references)
         ambiguous = [b for b, found in expanded.items() if b not in explicit and instance_dependent and len(found) > 1]
@@ -365,6 +366,21 @@ def provider_region(provider: Any, variables: dict[str, Any]) -> str | None:
     value = entry.get("value") if isinstance(entry, dict) else None
     # the plan records references, not the expression: a value that is not a whole Region name was combined
     return value if isinstance(value, str) and _REGION_NAME.fullmatch(value) else None
+
+
+def _instance_index(addresses: set[str]) -> dict[str, list[str]]:
+    """Base -> the addresses equal to it or starting with ``base[`` (each ``[`` of an address ends a base).
+
+    Built once per plan, so resolving a reference costs its instances, not a scan of every address.
+    """
+    index: dict[str, list[str]] = {}
+    for address in addresses:
+        index.setdefault(address, []).append(address)
+        start = address.find("[")
+        while start != -1:
+            index.setdefault(address[:start], []).append(address)
+            start = address.find("[", start + 1)
+    return index
 
 
 def _unknown_paths(after_unknown: Any, prefix: str = "") -> dict[str, str]:

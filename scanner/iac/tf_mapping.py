@@ -199,11 +199,17 @@ def build_snapshot(kind: str, files: list[str], items: list[TfResource], region:
         triples.extend((item.address, kind_, dst) for kind_, dst in item.mapped.refs)
         triples.extend(item.mapped.edges)
     explicit = {(src, kind_) for src, kind_, _ in triples}
+    of_type: dict[str, list[tuple[str, Resource]]] = {}
+    for uid, resource in resources.items():
+        of_type.setdefault(resource.type, []).append((uid, resource))
+    first_reason: dict[tuple[str, str], str] = {}  # each (type, kind) once: its first reason is the one kept
     for item in items:
         for type_name, kind_, reason in item.mapped.unresolved:
-            for uid, resource in resources.items():
-                if resource.type == type_name and (uid, kind_) not in explicit:
-                    resource.unknown_relations.setdefault(kind_, reason)
+            first_reason.setdefault((type_name, kind_), reason)
+    for (type_name, kind_), reason in first_reason.items():
+        for uid, resource in of_type.get(type_name, ()):
+            if (uid, kind_) not in explicit:
+                resource.unknown_relations.setdefault(kind_, reason)
     relations: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
     for src, kind_, dst in triples:

@@ -1,27 +1,29 @@
-"""The last pass before a live snapshot is built: no secret-looking tag value leaves the scanner."""
+"""The last pass before a live snapshot is built: no secret value leaves the scanner.
+
+A thin layer over the one redactor, ``scanner.redact`` (kept for the live scan and for callers such
+as history that redact resources themselves).
+"""
 
 from __future__ import annotations
 
-import re
-
 from ..model import Resource
+from ..redact import REDACTED, redact_value
 
-SECRET_KEY = re.compile(r"secret|password|token|private", re.IGNORECASE)
-REDACTED = "***"
+__all__ = ["REDACTED", "redact_resources", "redact_tags"]
 
 
 def redact_tags(tags: dict[str, str]) -> dict[str, str]:
-    """``tags`` with the value of every key that looks secret replaced by ``***``."""
-    return {key: REDACTED if SECRET_KEY.search(key) else value for key, value in tags.items()}
+    """``tags`` with the value of every key that names a secret (and every secret-shaped value) masked."""
+    cleaned: dict[str, str] = redact_value(tags)
+    return cleaned
 
 
 def redact_resources(resources: list[Resource]) -> list[Resource]:
-    """Resources whose ``tags`` attribute carries no secret-looking value (copies; input unchanged)."""
+    """Resources whose attributes carry no secret (copies where something changed; input unchanged)."""
     cleaned: list[Resource] = []
     for resource in resources:
-        tags = resource.attributes.get("tags")
-        if isinstance(tags, dict) and any(SECRET_KEY.search(str(k)) for k in tags):
-            attributes = {**resource.attributes, "tags": redact_tags(tags)}
+        attributes = redact_value(resource.attributes)
+        if attributes is not resource.attributes:
             resource = resource.model_copy(update={"attributes": attributes})
         cleaned.append(resource)
     return cleaned

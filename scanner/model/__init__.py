@@ -1,6 +1,16 @@
 """The data model shared by every stage: resources, relations, snapshots and findings."""
 
-from .finding import Finding, PolicyInfo, Severity, Status, finding_id
+from .finding import (
+    EVIDENCE_DETAILS,
+    Finding,
+    PolicyInfo,
+    Severity,
+    Status,
+    compact_evidence,
+    engine_finding,
+    finding_id,
+    needs_redaction,
+)
 from .resource import Location, Relation, Resource
 from .snapshot import (
     SNAPSHOT_SCHEMA,
@@ -15,6 +25,7 @@ from .snapshot import (
 )
 
 __all__ = [
+    "EVIDENCE_DETAILS",
     "SNAPSHOT_SCHEMA",
     "CoverageGap",
     "Finding",
@@ -27,8 +38,11 @@ __all__ = [
     "Source",
     "Status",
     "Unevaluated",
+    "compact_evidence",
+    "engine_finding",
     "finding_id",
     "load_snapshot",
+    "needs_redaction",
     "save_snapshot",
     "snapshot_from_json",
     "write_atomically",

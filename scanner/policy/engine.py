@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..graph import Graph
-from ..model import Finding, Severity, Status, finding_id
+from ..model import EVIDENCE_DETAILS, Finding, Severity, Status, compact_evidence, engine_finding, finding_id
+from ..model.finding import finding_ids
 from ..model.vocabulary import related_types
 from .config import Config
 from .evaluate import Env, Evidence, Tri
@@ -24,30 +25,35 @@ LIVE_SOURCES = frozenset({"aws", "example", "synthetic"})
 
 def _message(status: Status, uid: str, evidence: Evidence) -> str:
     """One line saying what decided the verdict, from the first evidence entries."""
-    parts = []
+    parts: list[str] = []
     for entry in evidence:
         if entry.get("attr") == "type":
             continue  # a type guard of a multi-type policy: in the evidence, not worth the one-line message
-        resource = entry.get("resource")
-        if resource in (None, uid):
-            prefix = ""
-        elif str(resource).startswith(uid + "."):
-            prefix = f"{str(resource)[len(uid) + 1:]}: "
-        else:
-            prefix = f"{_short(resource)}: "
         if "attr" in entry and "unknown" in entry:
-            parts.append(f"{prefix}{entry['attr']} unknown ({entry['unknown']})")
-        elif "attr" in entry and "value" in entry and ".." in entry["attr"]:
-            parts.append(f"{prefix}{entry['attr']} = {entry['value']}")
+            text = f"{entry['attr']} unknown ({entry['unknown']})"
         elif "attr" in entry and "value" in entry:
-            context = "".join(f", {k} = {_show(v)}" for k, v in (entry.get("context") or {}).items())
-            parts.append(f"{prefix}{entry['attr']} = {_show(entry['value'])} (expected {entry['test']}{context})")
+            attr = entry["attr"]
+            if ".." in attr:
+                text = f"{attr} = {entry['value']}"
+            else:
+                context = entry.get("context")
+                extra = "".join(f", {k} = {_show(v)}" for k, v in context.items()) if context else ""
+                text = f"{attr} = {_show(entry['value'])} (expected {entry['test']}{extra})"
         elif "count" in entry:
-            parts.append(f"{prefix}{entry['selector']}: {entry['count']} (expected {entry['test']})")
+            text = f"{entry['selector']}: {entry['count']} (expected {entry['test']})"
         elif "unknown" in entry:
-            parts.append(f"{prefix}{entry['unknown']}")
+            text = str(entry["unknown"])
         elif entry.get("members") == 0 and status is Status.FAIL:
-            parts.append(f"{prefix}{entry['selector']}: none")
+            text = f"{entry['selector']}: none"
+        else:
+            continue
+        resource = entry.get("resource")
+        if resource is None or resource == uid:
+            parts.append(text)
+        elif str(resource).startswith(uid + "."):
+            parts.append(f"{str(resource)[len(uid) + 1:]}: {text}")
+        else:
+            parts.append(f"{_short(resource)}: {text}")
         if len(parts) == 3:
             break
     detail = "; ".join(parts)
@@ -57,7 +63,11 @@ def _message(status: Status, uid: str, evidence: Evidence) -> str:
 
 
 def _show(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value if type(value) is str else str(value)
 
 
 def _short(uid: str) -> str:
@@ -66,22 +76,6 @@ def _short(uid: str) -> str:
         return uid
     tail = uid.rsplit(":", 1)[-1]
     return tail.rsplit("/", 1)[-1] if "/" in tail else tail
-
-
-_FINDING_FIELDS = frozenset(Finding.model_fields)
-
-
-def _finding(**values: Any) -> Finding:
-    """A ``Finding`` from trusted values without validation (the engine makes ~1 per resource and policy).
-
-    Equivalent to ``Finding.model_construct`` with every field given, at a fraction of its cost.
-    """
-    finding = Finding.__new__(Finding)
-    object.__setattr__(finding, "__dict__", values)
-    object.__setattr__(finding, "__pydantic_fields_set__", set(values))
-    object.__setattr__(finding, "__pydantic_extra__", None)
-    object.__setattr__(finding, "__pydantic_private__", None)
-    return finding
 
 
 def _status(where: Tri, asserted: Tri) -> Status:
@@ -113,34 +107,48 @@ def _read_types(loaded: LoadedPolicy) -> set[str]:
     return types
 
 
-def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], severity: Severity) -> list[Finding]:
-    """Findings of one policy over every resource of its types, plus coverage errors."""
+def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], severity: Severity,
+                    evidence_detail: str = "full") -> list[Finding]:
+    """Findings of one policy over every resource of its types, plus coverage errors.
+
+    With ``evidence_detail="compact"`` passing findings keep only the compact form of their evidence
+    (``scanner.model.compact_evidence``); their message, written from the full evidence, is the same.
+    """
     policy = loaded.policy
     findings: list[Finding] = []
     if policy.live_only and graph.source.kind not in LIVE_SOURCES:
         return findings
+    compact = evidence_detail == "compact"
+    policy_id, title, theme, remediation = policy.id, policy.title, loaded.theme, policy.remediation
+    where_test, assertion = loaded.where, loaded.assertion
+    resources, append = graph.resources, findings.append
+    passed = Status.PASS
+    make_id = finding_ids(policy_id)
+    env = Env(graph, params, "")
     for type_name in policy.resource_types:
         for uid in graph.of_type(type_name):
-            env = Env(graph, params, uid)
+            env.self_uid = uid  # one environment, re-pointed: conditions never keep it past their call
             where: Tri = True
             where_evidence: Evidence = []
-            if loaded.where is not None:
-                where, where_evidence = loaded.where(env, uid)
+            if where_test is not None:
+                where, where_evidence = where_test(env, uid)
                 if where is False:
                     continue
-            asserted, evidence = loaded.assertion(env, uid)
+            asserted, evidence = assertion(env, uid)
             status = _status(where, asserted)
             if status is Status.UNKNOWN and where is None and asserted is False:
                 evidence = where_evidence + evidence
-            resource = graph.resources[uid]
-            findings.append(_finding(
-                id=finding_id(policy.id, uid), policy_id=policy.id, title=policy.title, theme=loaded.theme,
-                resource_uid=uid, resource_type=type_name, resource_name=resource.name, account=resource.account,
-                region=resource.region, status=status, severity=severity,
-                message=_message(status, uid, evidence), evidence=evidence,
-                remediation=policy.remediation if status is not Status.PASS else None,
-                location=resource.location, suppression=None, presumed=resource.presumed,
-            ))
+            resource = resources[uid]
+            message = _message(status, uid, evidence)
+            if compact and status is passed:
+                evidence = compact_evidence(evidence, uid)
+            append(engine_finding({
+                "id": make_id(uid), "policy_id": policy_id, "title": title, "theme": theme,
+                "resource_uid": uid, "resource_type": type_name, "resource_name": resource.name,
+                "account": resource.account, "region": resource.region, "status": status, "severity": severity,
+                "message": message, "evidence": evidence, "remediation": remediation if status is not passed else None,
+                "location": resource.location, "suppression": None, "presumed": resource.presumed,
+            }))
     read = _read_types(loaded)
     for gap in graph.coverage:
         affected = sorted(read & set(gap.resource_types))
@@ -197,8 +205,14 @@ def _matches(pattern: str, finding: Finding) -> bool:
 
 
 def evaluate(pack: Pack, graph: Graph, config: Config | None = None, *, only: set[str] | None = None,
-             skip: set[str] | None = None, today: dt.date | None = None) -> list[Finding]:
-    """Every finding of the pack over the graph, suppressions applied."""
+             skip: set[str] | None = None, today: dt.date | None = None, evidence: str = "full") -> list[Finding]:
+    """Every finding of the pack over the graph, suppressions applied.
+
+    ``evidence`` is ``full`` (every finding keeps all its evidence) or ``compact`` (passing findings keep
+    the compact form; what ``haguard scan``/``iac`` write unless ``--verbose``).
+    """
+    if evidence not in EVIDENCE_DETAILS:
+        raise ValueError(f"evidence must be one of {', '.join(EVIDENCE_DETAILS)}")
     findings: list[Finding] = []
     for loaded in pack.ordered():
         if (only and loaded.id not in only) or (skip and loaded.id in skip):
@@ -207,5 +221,5 @@ def evaluate(pack: Pack, graph: Graph, config: Config | None = None, *, only: se
         if settings is not None and not settings.enabled:
             continue
         severity = settings.severity if settings and settings.severity else loaded.policy.severity
-        findings.extend(evaluate_policy(loaded, graph, resolve_params(loaded, config), severity))
+        findings.extend(evaluate_policy(loaded, graph, resolve_params(loaded, config), severity, evidence))
     return apply_suppressions(findings, graph, config, today)

@@ -76,12 +76,17 @@ def lookup(graph: Graph, subject: Subject, attr: str, keys: Sequence[str] | None
     ``keys``, when given, are the path's parts after its head, taken whole (a key from a param may hold dots).
     """
     head, _, rest_text = attr.partition(".")
-    rest: str | Sequence[str] = rest_text if keys is None else keys
-    if isinstance(subject, Item):
+    return _lookup(graph, subject, attr, head, rest_text if keys is None else keys)
+
+
+def _lookup(graph: Graph, subject: Subject, attr: str, head: str, rest: str | Sequence[str]
+            ) -> tuple[Any, str | None]:
+    """``lookup`` with ``attr`` already split at its first dot (compiled tests split it once)."""
+    if type(subject) is Item:
         if attr == ITEM_ITSELF:
             return subject.value, None
         value = subject.value.get(head) if isinstance(subject.value, dict) else None
-        return _walk(value, rest), None
+        return (_walk(value, rest) if rest else value), None
     resource = graph.resources.get(subject)
     if resource is None:
         return _MISSING, f"{subject} is not in the snapshot"
@@ -90,16 +95,17 @@ def lookup(graph: Graph, subject: Subject, attr: str, keys: Sequence[str] | None
         if value is None and head in ("account", "region"):
             return _MISSING, f"the source does not say which {head} {subject} is in"
         return value, None
-    reason = resource.unknown.get(attr) or resource.unknown.get(head)
-    if reason:
-        return _MISSING, reason
+    unknown = resource.unknown
+    if unknown:
+        reason = unknown.get(attr) or unknown.get(head)
+        if reason:
+            return _MISSING, reason
     derived_unknown = graph.derived_unknown.get(subject)
     if derived_unknown and head in derived_unknown:
         return _MISSING, derived_unknown[head]
     derived = graph.derived.get(subject)
-    if derived and head in derived:
-        return _walk(derived[head], rest), None
-    return _walk(resource.attributes.get(head), rest), None
+    value = derived[head] if derived and head in derived else resource.attributes.get(head)
+    return (_walk(value, rest) if rest else value), None
 
 
 def _walk(value: Any, rest: str | Sequence[str]) -> Any:
@@ -236,6 +242,30 @@ def compile_condition(cond: Condition) -> Compiled:
     raise TypeError(f"not a condition: {cond!r}")
 
 
+def compile_where(cond: Condition) -> Compiled:
+    """``compile_condition`` for a policy's ``where``: a top-level ``all`` stops at its first false part.
+
+    A false ``where`` drops the resource, so the evidence of the other parts is never used; the value
+    is the same as evaluating every part (Kleene: one false part makes ``all`` false).
+    """
+    if not isinstance(cond, AllOf) or len(cond.all) < 2:
+        return compile_condition(cond)
+    parts = [compile_condition(c) for c in cond.all]
+
+    def where_all(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        results = []
+        for part in parts:
+            result = part(env, subject)
+            if result[0] is False:
+                return False, result[1]
+            results.append(result)
+        if any(v is None for v, _ in results):
+            return None, [e for v, ev in results if v is None for e in ev][:MAX_EVIDENCE]
+        return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+
+    return where_all
+
+
 _CONTEXT_ATTRS = frozenset(attr for per_type in EVIDENCE_CONTEXT.values() for attr in per_type)
 
 
@@ -275,46 +305,71 @@ def _compile_attr(cond: AttrTest) -> Compiled:
     op, operand = cond.operator, cond.operand
     with_context = cond.attr in _CONTEXT_ATTRS
     path_of = _path_keys(cond.attr)
+    fixed_path = not path_params(cond.attr)
+    head, _, rest = cond.attr.partition(".")
+    constant = not isinstance(operand, (ParamRef, SelfRef))
+    fixed_description = f"{op} {_show(operand)}" if constant else None
+    described: list[Any] = [None, None]  # (params dict, description) of the last ParamRef resolution
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
-        attr, keys = path_of(env)
-        expected, reason = _resolve(env, operand)
-        description = f"{op} {_show(expected) if reason is None else operand}"
-        if reason is not None:
-            return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
-                                           "unknown": f"compared value unknown: {reason}"})]
-        value, reason = lookup(env.graph, subject, attr, keys)
+        attr, keys = (cond.attr, None) if fixed_path else path_of(env)
+        if constant:
+            expected, description = operand, fixed_description
+        else:
+            expected, reason = _resolve(env, operand)
+            if reason is not None:
+                return None, [_with_path(env, {"resource": _label(subject), "attr": attr,
+                                               "test": f"{op} {operand}",
+                                               "unknown": f"compared value unknown: {reason}"})]
+            if isinstance(operand, ParamRef) and described[0] is env.params:
+                description = described[1]
+            else:
+                description = f"{op} {_show(expected)}"
+                if isinstance(operand, ParamRef):
+                    described[0], described[1] = env.params, description
+        value, reason = (_lookup(env.graph, subject, attr, head, rest) if fixed_path
+                         else lookup(env.graph, subject, attr, keys))
         context = _context(env.graph, subject, attr) if with_context else None
+        label = subject.label if type(subject) is Item else subject
         if value is _MISSING:
-            entry: dict[str, Any] = {"resource": _label(subject), "attr": attr, "test": description, "unknown": reason}
+            entry: dict[str, Any] = {"resource": label, "attr": attr, "test": description, "unknown": reason}
             if context:
                 entry["context"] = context
-            return None, [_with_path(env, entry)]
+            if env.path:
+                entry["path"] = list(env.path)
+            return None, [entry]
         result = _test(op, value, expected)
-        entry = {"resource": _label(subject), "attr": attr, "value": value, "test": description}
+        entry = {"resource": label, "attr": attr, "value": value, "test": description}
         if context:
             entry["context"] = context
         if result is None:
             entry["unknown"] = ("value not set" if value is None else "not an IP network" if op == "in_networks"
                                 else "values not comparable")
-        return result, [_with_path(env, entry)]
+        if env.path:
+            entry["path"] = list(env.path)
+        return result, [entry]
 
     return test
 
 
 def _compile_all(parts: list[Compiled]) -> Compiled:
+    if len(parts) == 1:
+        return parts[0]
+
     def all_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
         for wanted in (False, None):
-            deciding = [e for v, ev in results if v is wanted for e in ev]
             if any(v is wanted for v, _ in results):
-                return wanted, deciding[:MAX_EVIDENCE]
+                return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
         return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
 
     return all_of
 
 
 def _compile_any(parts: list[Compiled]) -> Compiled:
+    if len(parts) == 1:
+        return parts[0]
+
     def any_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
         for wanted in (True, None):
@@ -350,19 +405,17 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
         else:
             why_incomplete = graph.incoming_unknown(subject, selector.related)
         members = []
-        for other, _ in graph.neighbours(subject, selector.related, selector.direction):
-            step = (f"{subject} -[{selector.related}]-> {other}" if selector.direction == "out"
-                    else f"{other} -[{selector.related}]-> {subject}")
-            sub_env = env.via(step)
+        kind, outgoing = selector.related, selector.direction == "out"
+        for other, _ in graph.neighbours(subject, kind, selector.direction):
             other_resource = graph.resources.get(other)
+            if types and other_resource is not None and other_resource.type not in types:
+                continue
+            sub_env = env.via(f"{subject} -[{kind}]-> {other}" if outgoing else f"{other} -[{kind}]-> {subject}")
             selected: Tri = True
             evidence: Evidence = []
-            if types:
-                if other_resource is None:
-                    selected = None
-                    evidence = [_with_path(sub_env, {"resource": other, "unknown": "not in the snapshot"})]
-                elif other_resource.type not in types:
-                    continue
+            if types and other_resource is None:
+                selected = None
+                evidence = [_with_path(sub_env, {"resource": other, "unknown": "not in the snapshot"})]
             if where is not None:
                 value, where_ev = where(sub_env, other)
                 if value is False:

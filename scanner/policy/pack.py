@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..model import PolicyInfo
 from .checks import PolicyCheckError, check_policy
-from .evaluate import Compiled, compile_condition
+from .evaluate import Compiled, compile_condition, compile_where
 from .language import Policy
 from .yaml_lines import data_path, line_for, read_yaml_with_lines
 
@@ -111,7 +111,7 @@ def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
         raise InputError(str(exc), str(path), line_for(exc.path, data, lines)) from None
     theme = policy.theme or path.parent.name
     loaded = LoadedPolicy(policy=policy, path=path, theme=theme,
-                          where=compile_condition(policy.where) if policy.where is not None else None,
+                          where=compile_where(policy.where) if policy.where is not None else None,
                           assertion=compile_condition(policy.assert_), param_roles=param_roles)
     return loaded, lines
 

@@ -6,7 +6,7 @@ path pays only for the format it prints (rich only for ``rich``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -54,4 +54,34 @@ def render(report: Report, fmt: str, *, console: Console | None = None, graphs: 
     return renderer(report)
 
 
-__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "resource_counts", "verdict"]
+_STREAMS = {
+    "json": ("json_report", "json_chunks", False),
+    "sarif": ("sarif", "sarif_chunks", True),
+    "junit": ("junit", "junit_chunks", False),
+}
+
+
+def stream(report: Report, fmt: str, *, verbose: bool = False, graphs: Sequence[Graph] = (),
+           trend: Sequence[Mapping[str, Any] | Any] | None = None,
+           resilience: Sequence[Mapping[str, Any] | Any] | None = None) -> Iterator[bytes]:
+    """The report in a file format as UTF-8 chunks, written as they are made.
+
+    JSON, SARIF and JUnit are produced one finding at a time (never as one text); Markdown and HTML,
+    which list only open findings, come as one chunk. ``verbose`` gives SARIF whole evidence lines plus
+    structured evidence (JSON's evidence detail is the report's ``passing_evidence``). ``graphs``,
+    ``trend`` and ``resilience`` enrich the HTML report, as for ``render``.
+    """
+    if fmt in _STREAMS:
+        module, function, takes_verbose = _STREAMS[fmt]
+        chunks = getattr(import_module(f".{module}", __name__), function)
+        yield from (chunks(report, verbose=verbose) if takes_verbose else chunks(report))
+        return
+    text = render(report, fmt, graphs=graphs, trend=trend, resilience=resilience)
+    if text is None:
+        raise InputError("the rich format is printed, not streamed")
+    from scanner.redact import redact_text
+
+    yield redact_text(text).encode()
+
+
+__all__ = ["FORMATS", "Report", "build_report", "is_failing", "render", "resource_counts", "stream", "verdict"]

@@ -1,4 +1,4 @@
-"""Evidence for humans: redaction of secret-looking keys and a compact one-line form per item.
+"""Evidence for humans: a compact one-line form per item, secrets redacted by ``scanner.redact``.
 
 Evidence items are dicts written by the engine. Recognised shapes (anything else prints as
 ``key = value`` pairs):
@@ -13,42 +13,25 @@ Evidence items are dicts written by the engine. Recognised shapes (anything else
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from scanner.model import Finding
+from scanner.model import Finding, needs_redaction
+from scanner.redact import REDACTED, is_secret_key, redact_text, redact_value
 
-REDACTED = "***"
-SECRET_KEY = re.compile(r"password|secret|user_?data|token|private_key|environment", re.IGNORECASE)
+redact = redact_value
+"""Kept for callers of the former evidence-only redactor: the one redactor of ``scanner.redact``."""
 _NAME_KEYS = ("attr", "attribute")
-_VALUE_KEYS = ("value", "values", "expected", "actual")
-
-
-def is_secret_key(key: object) -> bool:
-    """True when a key (or an evidence item's attribute name) looks like it may hold a secret."""
-    return isinstance(key, str) and SECRET_KEY.search(key) is not None
-
-
-def redact(value: Any) -> Any:
-    """A copy of ``value`` with every secret-looking dict key's value replaced by ``***``.
-
-    An item naming a secret-looking attribute (``{"attr": "user_data", "value": ...}``) has its value
-    fields redacted too. Lists and nested dicts are walked; other values are returned as they are.
-    """
-    if isinstance(value, dict):
-        names_secret = any(is_secret_key(value.get(k)) for k in _NAME_KEYS)
-        return {
-            k: REDACTED if is_secret_key(k) or (names_secret and k in _VALUE_KEYS) else redact(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [redact(v) for v in value]
-    return value
 
 
 def redacted_evidence(finding: Finding) -> list[dict[str, Any]]:
-    """The finding's evidence with secrets redacted: what every renderer must use."""
-    return [redact(item) for item in finding.evidence]
+    """The finding's evidence with secrets redacted: what every renderer must use.
+
+    Findings the engine built from a validated snapshot carry values redacted once per resource; only
+    other findings (made by hand, or copied for a suppression) are walked again.
+    """
+    if not needs_redaction(finding):
+        return finding.evidence
+    return [redact_value(item) for item in finding.evidence]
 
 
 def format_value(value: Any, limit: int | None = 120) -> str:
@@ -136,4 +119,9 @@ def format_item(item: dict[str, Any], resource_uid: str | None = None, limit: in
 
 def evidence_lines(finding: Finding, limit: int | None = 120) -> list[str]:
     """The finding's evidence, redacted, one compact line per item."""
-    return [format_item(item, finding.resource_uid, limit) for item in redacted_evidence(finding)]
+    lines = [format_item(item, finding.resource_uid, limit) for item in redacted_evidence(finding)]
+    return [redact_text(line) for line in lines] if needs_redaction(finding) else lines
+
+
+__all__ = ["REDACTED", "evidence_lines", "format_item", "format_value", "is_secret_key", "redact",
+           "redacted_evidence"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.model import Finding, Severity, Status
+from scanner.model import Finding, Severity, Status, needs_redaction
+from scanner.redact import redact_text
 
 from .report import Report, resource_counts, verdict
 
@@ -39,12 +40,14 @@ def _finding_row(finding: Finding) -> list[str]:
     where = ""
     if finding.location is not None:
         where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
+    clean = redact_text if needs_redaction(finding) else str
     return [
         md_cell(finding.severity.value),
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(finding.message) + (f"<br>presumed: {md_cell(finding.presumed)}" if finding.presumed else ""),
+        md_cell(clean(finding.message))  # the message is the deciding evidence in one line
+        + (f"<br>presumed: {md_cell(clean(finding.presumed))}" if finding.presumed else ""),
         md_cell(finding.remediation or ""),
     ]
 
@@ -79,12 +82,12 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"### Suppressed ({len(suppressed)})", ""]
         lines += _table(["Policy", "Resource", "Reason"],
                         [[md_cell(f.policy_id), md_cell(f.resource_name or f.resource_uid),
-                          md_cell(f.suppression or "")] for f in suppressed])
+                          md_cell(redact_text(f.suppression or ""))] for f in suppressed])
     if report.coverage:
         lines += ["", f"### Coverage gaps ({len(report.coverage)})", ""]
         lines += _table(["Account", "Region", "Operation", "Error"],
-                        [[md_cell(g.account or "-"), md_cell(g.region or "-"),
-                          md_cell(f"{g.service}:{g.operation}"), md_cell(g.error)] for g in report.coverage])
+                        [[md_cell(g.account or "-"), md_cell(g.region or "-"), md_cell(f"{g.service}:{g.operation}"),
+                          md_cell(redact_text(g.error))] for g in report.coverage])
     if report.resilience:
         from .resilience import by_store, cell
 

@@ -12,7 +12,9 @@ from scanner.model import CoverageGap, Finding, PolicyInfo, Severity, Source, St
 
 from .resilience import ResilienceRow
 
-REPORT_SCHEMA = "haguard.report/1"
+REPORT_SCHEMA = "haguard.report/2"
+"""Version 2 added ``passing_evidence`` (passing findings' evidence is compact unless ``--verbose``); the
+``unevaluated``, ``fail_on_unevaluated``, ``resilience`` and summary counts added under version 1 stay."""
 
 #: Statuses that count as a failure when at or above ``fail_on`` (unknown/error only without allow_unknown).
 _UNCERTAIN = frozenset({Status.UNKNOWN, Status.ERROR})
@@ -49,11 +51,11 @@ class Summary(BaseModel):
 
 
 class Report(BaseModel):
-    """Everything a renderer needs; JSON form is ``haguard.report/1``."""
+    """Everything a renderer needs; JSON form is ``haguard.report/2``."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["haguard.report/1"] = Field(REPORT_SCHEMA, alias="schema")
+    schema_: Literal["haguard.report/2"] = Field(REPORT_SCHEMA, alias="schema")
     tool: Tool
     source: Source
     fail_on: Severity
@@ -67,6 +69,11 @@ class Report(BaseModel):
                                            description="Source types whose not-evaluated resources fail the run.")
     resilience: list[ResilienceRow] = Field(
         default_factory=list, description="Estimated RPO/RTO per data store and disruption, grouped by workload.")
+    passing_evidence: Literal["compact", "full"] = Field(
+        "full", description="Evidence of passing findings: `compact` (at most 3 items with what decided them: "
+        "attribute, value, count, unknown reason, and the resource when it is another one; no relation paths, "
+        "test descriptions or member lists) or `full` (every item, as for the other findings). haguard writes "
+        "`compact` unless --verbose is given.")
 
 
 def counts_as_failure(finding: Finding, allow_unknown: bool) -> bool:
@@ -91,12 +98,22 @@ def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allo
     by_status = dict.fromkeys(Status, 0)
     by_severity = dict.fromkeys(Severity, 0)
     by_theme: dict[str, dict[Status, int]] = {}
+    failure_statuses = {Status.FAIL} if allow_unknown else {Status.FAIL, *_UNCERTAIN}
+    failing_severities = {s for s in Severity if s.at_least(fail_on)}
+    failing = 0
+    uids: set[str] = set()
     for finding in findings:
-        by_status[finding.status] += 1
-        by_theme.setdefault(finding.theme, dict.fromkeys(Status, 0))[finding.status] += 1
-        if counts_as_failure(finding, allow_unknown):
+        status = finding.status
+        by_status[status] += 1
+        theme = by_theme.get(finding.theme)
+        if theme is None:
+            theme = by_theme[finding.theme] = dict.fromkeys(Status, 0)
+        theme[status] += 1
+        uids.add(finding.resource_uid)
+        if status in failure_statuses:
             by_severity[finding.severity] += 1
-    with_findings = len({f.resource_uid for f in findings})
+            failing += finding.severity in failing_severities
+    with_findings = len(uids)
     by_type: dict[str, int] = {}
     for item in unevaluated:
         by_type[item.source_type] = by_type.get(item.source_type, 0) + 1
@@ -104,8 +121,7 @@ def _summarise(findings: list[Finding], n_policies: int, fail_on: Severity, allo
         by_status=by_status,
         by_severity=by_severity,
         by_theme=dict(sorted(by_theme.items())),
-        failing=sum(is_failing(f, fail_on, allow_unknown) for f in findings)
-        + sum(count for source_type, count in by_type.items() if source_type in fail_types),
+        failing=failing + sum(count for source_type, count in by_type.items() if source_type in fail_types),
         resources=with_findings if resources is None else resources,
         resources_with_findings=with_findings,
         unevaluated=len(unevaluated),
@@ -127,6 +143,7 @@ def build_report(
     fail_on_unevaluated: Iterable[str] = (),
     resilience: Iterable[ResilienceRow] = (),
     version: str = __version__,
+    passing_evidence: Literal["compact", "full"] = "full",
 ) -> Report:
     """Sort findings and policies, count them, and wrap everything in a ``Report``.
 
@@ -151,6 +168,7 @@ def build_report(
         unevaluated=skipped,
         fail_on_unevaluated=sorted(fail_types),
         resilience=list(resilience),
+        passing_evidence=passing_evidence,
     )
 
 

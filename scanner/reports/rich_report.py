@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from scanner.model import Finding, PolicyInfo, Severity, Status
+from scanner.model import Finding, PolicyInfo, Severity, Status, needs_redaction
+from scanner.redact import redact_text
 
 from .evidence import evidence_lines
 from .report import Report, resource_counts, verdict
@@ -101,12 +102,13 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
                  if "members" not in item and item.get("attr") != "type"]  # type guards: as in the message
         hidden = len(lines) - _EVIDENCE_SHOWN
         lines = lines[:_EVIDENCE_SHOWN] + ([f"... {hidden} more (--verbose)"] if hidden > 0 else [])
+    clean = redact_text if needs_redaction(finding) else str
     if not lines:  # the message summarises the evidence; show it when there is no evidence to show
-        text.append(f"\n{finding.message}")
+        text.append(f"\n{clean(finding.message)}")
     if finding.suppression:
-        text.append(f"\nsuppressed: {finding.suppression}", style="dim")
+        text.append(f"\nsuppressed: {clean(finding.suppression)}", style="dim")
     if finding.presumed:
-        text.append(f"\npresumed: {finding.presumed}", style="yellow")
+        text.append(f"\npresumed: {clean(finding.presumed)}", style="yellow")
     for line in lines:
         text.append(f"\n  - {line}")
     return Padding(text, (0, 0, 0, 4), expand=False)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from scanner.model import Finding, PolicyInfo, Severity, Status
+import orjson
+
+from scanner.model import Finding, PolicyInfo, Severity, Status, needs_redaction
+from scanner.redact import redact_text, redact_value
 
 from .evidence import evidence_lines
 from .report import Report
@@ -100,20 +103,20 @@ def _level(finding: Finding, allow_unknown: bool) -> str:
     return LEVELS[finding.severity]
 
 
-def _message(finding: Finding) -> str:
+def _message(finding: Finding, verbose: bool = False) -> str:
     resource = finding.resource_name or finding.resource_uid
     text = f"[{finding.status.value.upper()}] {resource} ({finding.resource_uid}): {finding.message}"
-    lines = evidence_lines(finding)
+    lines = evidence_lines(finding, limit=None if verbose else 120)
     if lines:
         text += "\nEvidence: " + "; ".join(lines)
     if finding.status is Status.SUPPRESSED and finding.suppression:
         text += f"\nSuppressed: {finding.suppression}"
     if finding.presumed:
         text += f"\nPresumed: {finding.presumed}"
-    return text
+    return redact_text(text) if needs_redaction(finding) else text
 
 
-def _result(finding: Finding, rule_index: int, allow_unknown: bool) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, allow_unknown: bool, verbose: bool = False) -> dict[str, Any]:
     logical = {
         "name": finding.resource_name or finding.resource_uid,
         "fullyQualifiedName": finding.resource_uid,
@@ -129,7 +132,7 @@ def _result(finding: Finding, rule_index: int, allow_unknown: bool) -> dict[str,
         "ruleId": finding.policy_id,
         "ruleIndex": rule_index,
         "level": _level(finding, allow_unknown),
-        "message": {"text": _message(finding)},
+        "message": {"text": _message(finding, verbose)},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: finding.id},
         "properties": {
@@ -142,24 +145,24 @@ def _result(finding: Finding, rule_index: int, allow_unknown: bool) -> dict[str,
         result["suppressions"] = [{
             # Inline suppressions (CloudFormation Metadata, Terraform comments) live next to a located resource.
             "kind": "inSource" if finding.location is not None else "external",
-            "justification": finding.suppression or "suppressed",
+            "justification": redact_text(finding.suppression or "suppressed"),
         }]
+    if verbose:
+        result["properties"]["evidence"] = redact_value(finding.evidence) if needs_redaction(finding) \
+            else finding.evidence
     return result
 
 
-def sarif_log(report: Report) -> dict[str, Any]:
-    """The SARIF log as data: one run, one rule per policy, a result per non-passing finding."""
-    rules = _rules(report)
-    index = {rule.id: i for i, rule in enumerate(rules)}
-    results = [
-        _result(f, index[f.policy_id], report.allow_unknown) for f in report.findings if f.status in _REPORTED
-    ]
-    driver = {
+def _driver(report: Report, rules: list[PolicyInfo]) -> dict[str, Any]:
+    return {
         "name": report.tool.name,
         "version": report.tool.version,
         "informationUri": INFORMATION_URI,
         "rules": [_rule(p) for p in rules],
     }
+
+
+def _log(driver: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,
@@ -167,6 +170,44 @@ def sarif_log(report: Report) -> dict[str, Any]:
     }
 
 
-def render_sarif(report: Report) -> str:
+def sarif_log(report: Report, *, verbose: bool = False) -> dict[str, Any]:
+    """The SARIF log as data: one run, one rule per policy, a result per non-passing finding.
+
+    ``verbose`` keeps evidence lines whole and adds each result's structured evidence
+    (``properties.evidence``).
+    """
+    rules = _rules(report)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results = [_result(f, index[f.policy_id], report.allow_unknown, verbose)
+               for f in report.findings if f.status in _REPORTED]
+    return _log(_driver(report, rules), results)
+
+
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+_PLACEHOLDER = b'\n      "results": []'
+_RESULT_INDENT = b"\n        "
+
+
+def sarif_chunks(report: Report, *, verbose: bool = False) -> Iterator[bytes]:
+    """The SARIF text as UTF-8 chunks, one per result: the same text as ``render_sarif``, never whole in memory."""
+    rules = _rules(report)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    head = orjson.dumps(_log(_driver(report, rules), []), option=_OPTIONS, default=str)
+    before, found, after = head.partition(_PLACEHOLDER)
+    if not found:  # pragma: no cover - the placeholder is always there
+        raise AssertionError("results placeholder missing from the SARIF head")
+    yield before + b'\n      "results": ['
+    count = 0
+    for finding in report.findings:
+        if finding.status not in _REPORTED:
+            continue
+        text = orjson.dumps(_result(finding, index[finding.policy_id], report.allow_unknown, verbose),
+                            option=_OPTIONS, default=str)
+        yield (b"," if count else b"") + _RESULT_INDENT + text.replace(b"\n", _RESULT_INDENT)
+        count += 1
+    yield (b"\n      ]" if count else b"]") + after + b"\n"
+
+
+def render_sarif(report: Report, *, verbose: bool = False) -> str:
     """The report as SARIF 2.1.0 JSON text (indent 2, trailing newline)."""
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return b"".join(sarif_chunks(report, verbose=verbose)).decode()

@@ -11,7 +11,7 @@ from typing import Any
 from .report import Report
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "reports" / "report.schema.json"
-SCHEMA_ID = "urn:haguard:schema:report:1"
+SCHEMA_ID = "urn:haguard:schema:report:2"
 
 
 def report_json_schema() -> dict[str, Any]:
@@ -20,7 +20,7 @@ def report_json_schema() -> dict[str, Any]:
     head = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "haguard report (haguard.report/1)",
+        "title": "haguard report (haguard.report/2)",
     }
     return head | {k: v for k, v in generated.items() if k != "title"}
 

@@ -27,7 +27,7 @@ def test_example_json_report_validates_and_fails(capsys: pytest.CaptureFixture[s
     code, report = _json_report(capsys)
     assert code == 1
     jsonschema.validate(report, SCHEMA)
-    assert report["schema"] == "haguard.report/1"
+    assert report["schema"] == "haguard.report/2"
     failing = {(f["policy_id"], f["resource_name"]) for f in report["findings"] if f["status"] == "fail"}
     assert ("dynamodb-pitr", "audit-log") in failing
     assert ("rds-not-publicly-accessible", "reporting-db") in failing

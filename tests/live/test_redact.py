@@ -8,12 +8,13 @@ from scanner.live.redact import REDACTED, redact_resources, redact_tags
 from scanner.model import Resource
 
 
-@pytest.mark.parametrize("key", ["secret", "DB_PASSWORD", "apiToken", "private-key", "MySecretName", "x-TOKEN-y"])
+@pytest.mark.parametrize("key", ["secret", "DB_PASSWORD", "apiToken", "private-key", "MySecretName", "x-TOKEN-y",
+                                 "pass"])
 def test_secret_keys_are_redacted(key: str) -> None:
     assert redact_tags({key: "hunter2", "team": "orders"}) == {key: REDACTED, "team": "orders"}
 
 
-@pytest.mark.parametrize("key", ["Name", "env", "owner", "cost-centre", "pass"])
+@pytest.mark.parametrize("key", ["Name", "env", "owner", "cost-centre", "KeyName", "kms_key_id"])
 def test_other_keys_are_kept(key: str) -> None:
     assert redact_tags({key: "value"}) == {key: "value"}
 

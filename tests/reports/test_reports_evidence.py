@@ -9,7 +9,7 @@ from scanner.reports.evidence import REDACTED, evidence_lines, format_item, is_s
 
 
 @pytest.mark.parametrize("key", ["password", "MasterUserPassword", "client_secret", "user_data", "UserData",
-                                 "userdata", "auth_token", "private_key", "environment"])
+                                 "userdata", "auth_token", "private_key"])
 def test_secret_keys_match(key: str) -> None:
     assert is_secret_key(key)
 
@@ -27,7 +27,9 @@ def test_redact_walks_nested_values_and_leaves_the_input_alone() -> None:
 
 def test_redact_attribute_items_by_attribute_name() -> None:
     item = {"attr": "container.environment", "value": {"DB_PASS": "x"}, "resource": "svc"}
-    assert redact(item) == {"attr": "container.environment", "value": REDACTED, "resource": "svc"}
+    assert redact(item) == {"attr": "container.environment", "value": {"DB_PASS": REDACTED}, "resource": "svc"}
+    environment = {"attr": "environment", "value": {"MODE": "x"}}
+    assert redact(environment) == {"attr": "environment", "value": {"MODE": REDACTED}}
     assert redact({"attr": "multi_az", "value": False}) == {"attr": "multi_az", "value": False}
 
 

@@ -27,7 +27,7 @@ def test_checked_in_schema_matches_the_model() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run: python -m scanner.reports.schema"
     schema = report_json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema"]["const"] == "haguard.report/1"
+    assert schema["properties"]["schema"]["const"] == "haguard.report/2"
 
 
 def test_json_validates_against_schema() -> None:
@@ -51,7 +51,7 @@ def test_json_is_stable_and_round_trips() -> None:
     assert text == render_json(sample_report())
     assert Report.model_validate(json.loads(text)) == report
     data = json.loads(text)
-    assert data["schema"] == "haguard.report/1"
+    assert data["schema"] == "haguard.report/2"
     assert list(data) == sorted(data)
     assert data["summary"]["failing"] == 3
 
