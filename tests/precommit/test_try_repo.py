@@ -102,7 +102,8 @@ def hooks_config(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) 
     rev = _git(shadow, "rev-parse", "HEAD", env=env).stdout.strip()
     # A team gates commits on the policies it chose; these are the ones the tests exercise (the whole pack's
     # verdicts are tested elsewhere, and its growth must not change what these hooks' tests mean).
-    gated = "        args: [--only, 'dynamodb-pitr,rds-instance-multi-az,rds-backup-retention,db-replica-other-region']\n"
+    gated = ("        args: [--only, 'dynamodb-pitr,rds-instance-multi-az,rds-backup-retention,"
+             "db-replica-other-region']\n")
     hooks = "".join(f"      - id: {hook}\n{gated if hook != 'haguard-policies' else ''}"
                     for hook in ("haguard-cloudformation", "haguard-terraform", "haguard-policies"))
     return f"repos:\n  - repo: {shadow}\n    rev: {rev}\n    hooks:\n{hooks}"
