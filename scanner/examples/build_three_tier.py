@@ -37,6 +37,7 @@ def build() -> dict[str, Any]:
     compute.web_tier(b, net)
     orders = data.databases(b, net, dr)
     data.caches(b, net)
+    data.cdn(b)
     data.backup(b, [orders, *data.storage(b)])
     snapshot = {"schema": SNAPSHOT_SCHEMA,
                 "source": {"kind": "example", "accounts": [ACCOUNT], "regions": [PRIMARY, DR], "taken_at": TAKEN_AT},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builder import ACCOUNT, DR, PRIMARY, Network, SnapshotBuilder, uuid
+from .builder import ACCOUNT, DR, PRIMARY, Network, SnapshotBuilder, hex_id, uuid
 from .violations import violation
 
 
@@ -156,6 +156,23 @@ def _vault(b: SnapshotBuilder, protected: list[str]) -> None:
           PRIMARY, {"locked": True, "min_retention_days": 7, "max_retention_days": 365,
                     "number_of_recovery_points": 35 * len(protected), "recovery_points": points,
                     "restores": restores})
+
+
+def cdn(b: SnapshotBuilder) -> None:
+    """CloudFront in front of the static-assets bucket (origin access control, access logs)."""
+    assets = f"static-assets-{ACCOUNT}"
+    bucket = b.add(f"arn:aws:s3:::{assets}", "aws.s3.bucket", assets, PRIMARY, {"versioning": "Enabled"},
+                   {"ephemeral": "rebuilt by every deployment",
+                    **violation(assets, "no lifecycle rule: old asset versions stay in S3 Standard forever.")})
+    distribution_id = "E" + hex_id("cdn", 13).upper()
+    distribution = b.add(f"arn:aws:cloudfront::{ACCOUNT}:distribution/{distribution_id}",
+                         "aws.cloudfront.distribution", "web-cdn", PRIMARY, {
+                             "enabled": True, "logging_enabled": True, "default_target_origin_id": "assets",
+                             "origins": [{"id": "assets", "domain_name": f"{assets}.s3.us-east-1.amazonaws.com",
+                                          "origin_access_control_id": "E" + hex_id("oac", 13).upper(),
+                                          "s3_origin": True}]},
+                         violation("web-cdn", "one origin and no origin group: an S3 outage is a site outage."))
+    b.relate(distribution, "serves", bucket)
 
 
 def backup(b: SnapshotBuilder, protected: list[str]) -> None:

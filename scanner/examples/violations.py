@@ -17,6 +17,8 @@ VIOLATIONS: dict[str, str] = {
                       "rto-estimate-meets-target, redis-snapshot-retention",
     "batch-workers": "asg-multi-az, asg-capacity-bounds, static-stability-capacity",
     "private-c": "nat-gw-per-az",
+    "web-cdn": "cdn-origin-failover",
+    "static-assets-111122223333": "s3-lifecycle-tiering",
     "app-cache": "rpo-estimate-meets-target, rto-estimate-meets-target",
     "nat-a": "zonal-infra-multi-az",
 }
