@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from ..model import Finding, Snapshot, Source
+    from ..model import CoverageGap, Finding, Snapshot, Source
     from ..policy import Config, Pack
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -70,9 +70,7 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
                         snapshots: list[Snapshot], source: Source) -> int:
     """Evaluate ``pack`` over each snapshot, write the report, return the exit code."""
     from ..graph import build_graph
-    from ..model import Severity
     from ..policy import evaluate
-    from ..reports import build_report
 
     findings: list[Finding] = []
     coverage = []
@@ -80,8 +78,22 @@ def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | N
         graph = build_graph(snapshot)
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
-    policies = [p.info() for p in pack.ordered()
-                if (not args.only or p.id in args.only) and p.id not in args.skip]
+    return report_findings(args, pack, findings, coverage, source)
+
+
+def selected_policies(args: argparse.Namespace, pack: Pack) -> set[str]:
+    """The ids of the policies ``--only``/``--skip`` select."""
+    return {p for p in pack.policies if (not args.only or p in args.only) and p not in args.skip}
+
+
+def report_findings(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[CoverageGap],
+                    source: Source) -> int:
+    """Write the report of ``findings`` and return the exit code (coverage gaps count as incomplete)."""
+    from ..model import Severity
+    from ..reports import build_report
+
+    selected = selected_policies(args, pack)
+    policies = [p.info() for p in pack.ordered() if p.id in selected]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
                           allow_unknown=args.allow_unknown, coverage=coverage)
     write_report(args, report)

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
 
+    from .budget import AdaptiveBucket
+
 MAX_ATTEMPTS = 8
+"""Retries after the first attempt (botocore's legacy ``max_attempts`` meaning)."""
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 NO_CREDENTIALS = (
     "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, "
@@ -27,10 +30,11 @@ NO_CREDENTIALS = (
 
 
 def retry_config(workers: int = 8) -> Config:
-    """The botocore ``Config`` every client uses: adaptive retries, a pool sized for the workers."""
+    """The botocore ``Config`` every client uses: standard-mode retry conditions (``make_client``
+    replaces their backoff, see ``scanner.live.budget``) and a connection pool sized for the workers."""
     from botocore.config import Config
 
-    return Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+    return Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
                   max_pool_connections=max(10, 2 * workers), user_agent_extra="haguard")
 
 
@@ -104,15 +108,18 @@ _CLIENT_LOCK = threading.Lock()
 
 
 def make_client(session: boto3.Session, service: str, region: str, config: Config,
-                hooks: Sequence[Callable[[Any], None]] = ()) -> Any:
-    """A client of ``session`` with the retry config, the read-only guard and ``hooks`` installed.
+                hooks: Sequence[Callable[[Any], None]] = (), bucket: AdaptiveBucket | None = None) -> Any:
+    """A client of ``session`` with quick retries, the read-only guard and ``hooks`` installed.
 
-    boto3 sessions are not thread-safe, so client creation is serialised; clients themselves are.
+    ``bucket`` (the request budget of the client's account, Region and service) paces every HTTP
+    attempt. boto3 sessions are not thread-safe, so client creation is serialised; clients are.
     """
+    from .budget import install_retries
     from .readonly import install
 
     with _CLIENT_LOCK:
         client = session.client(service, region_name=region, config=config)
+    install_retries(client, bucket)
     install(client)
     for hook in hooks:
         hook(client)

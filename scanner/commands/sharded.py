@@ -1,0 +1,121 @@
+"""``haguard scan`` at organisation scale: collect shards into a directory, evaluate a shard set.
+
+A live scan always runs as shards: each (account, Region) is collected by the executor and written
+to ``--save-dir`` (or a temporary directory) as soon as it completes, then the shard set is
+evaluated account by account on the same executor. ``scan --snapshot DIR`` evaluates a saved set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import UsageError, report_findings, selected_policies
+
+if TYPE_CHECKING:
+    from ..policy import Config, Pack
+    from ..shards.executors import Executor
+
+log = logging.getLogger("haguard")
+
+
+def add_shard_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--save-dir`` and ``--resume``."""
+    group = parser.add_argument_group("organisation scale")
+    group.add_argument("--save-dir", type=Path, metavar="DIR",
+                       help="write each shard (account x Region) to DIR as it completes, plus a manifest")
+    group.add_argument("--resume", action="store_true",
+                       help="with --save-dir: collect only the shards DIR does not hold yet")
+
+
+def pack_spec(args: argparse.Namespace) -> object:
+    """How workers load the same pack and config as this process."""
+    from ..shards.evaluate import PackSpec
+
+    return PackSpec(tuple(str(Path(p).resolve()) for p in args.policies), bool(args.no_builtin),
+                    str(Path(args.config).resolve()) if getattr(args, "config", None) else None)
+
+
+def evaluate_directory(args: argparse.Namespace, pack: Pack, config: Config | None, directory: Path,
+                       executor: Executor | None = None) -> int:
+    """Evaluate the shard set in ``directory`` and report it (``scan --snapshot DIR``)."""
+    from ..model import Source
+    from ..shards.evaluate import evaluate_shard_set
+    from ..shards.executors import make_executor, parse_executor
+    from ..shards.store import ShardSet
+
+    shard_set = ShardSet.load(directory)
+    manifest = shard_set.manifest
+    own = executor is None
+    if executor is None:
+        executor = make_executor(parse_executor(getattr(args, "executor", "threads"), getattr(args, "workers", 8)))
+    source = Source(kind="aws", accounts=sorted(manifest.accounts), regions=list(manifest.regions),
+                    taken_at=manifest.updated_at, haguard_version=manifest.haguard_version,
+                    api_calls=shard_set.api_calls())
+    try:
+        if own:
+            executor.start()
+        result = evaluate_shard_set(shard_set, pack, pack_spec(args), config, selected_policies(args, pack),
+                                    executor, source, blobs=not executor.spec.shared_filesystem)
+    finally:
+        if own:
+            executor.close()
+    log.info("evaluated %d resources in %d accounts (%d in the joined graph)", result.resources,
+             len(manifest.accounts), result.joined_resources)
+    return report_findings(args, pack, result.findings, result.coverage, source)
+
+
+def run_live(args: argparse.Namespace, pack: Pack, config: Config | None) -> int:
+    """Collect the live scope as shards into ``--save-dir`` (or a temporary directory), then evaluate."""
+    from ..live.cli_args import options_from_args
+
+    if args.resume and not args.save_dir:
+        raise UsageError("haguard: --resume needs --save-dir DIR (the directory of the interrupted scan)")
+    options = options_from_args(args)
+    if args.save_dir:
+        return _collect_and_evaluate(args, pack, config, options, Path(args.save_dir))
+    with tempfile.TemporaryDirectory(prefix="haguard-shards-") as tmp:
+        return _collect_and_evaluate(args, pack, config, options, Path(tmp))
+
+
+def _collect_and_evaluate(args: argparse.Namespace, pack: Pack, config: Config | None, options: object,
+                          directory: Path) -> int:
+    from .. import __version__
+    from ..live.progress import ScanProgress
+    from ..live.scan import collect_shards, prepare_collection
+    from ..shards.executors import make_executor
+    from ..shards.store import ShardStore
+
+    prepared = prepare_collection(options)  # type: ignore[arg-type]
+    store = ShardStore.open(directory, resume=args.resume, fingerprint=prepared.fingerprint,
+                            haguard_version=__version__, caller_account=prepared.scope.caller_account,
+                            accounts=prepared.accounts, regions=list(prepared.scope.regions),
+                            shard_keys=[(s.account, s.region) for s in prepared.shards],
+                            scope_api_calls=prepared.scope.api_calls)
+    executor = make_executor(prepared.executor)
+    with executor:
+        with ScanProgress(sys.stderr.isatty()) as bars:
+            collect_shards(prepared, lambda o: store.save(o.account, o.region, o.snapshot, o.api_calls,
+                                                          o.resources, o.gaps),
+                           skip=store.complete_keys(), progress=bars, executor=executor)
+        if getattr(args, "save", None):
+            _save_merged(directory, args.save)
+        return evaluate_directory(args, pack, config, directory, executor)
+
+
+def _save_merged(directory: Path, target: Path) -> None:
+    """``--save FILE``: the shard set as one snapshot file (holds every shard at once)."""
+    from ..live.scan import merge_snapshots
+    from ..model import save_snapshot
+    from ..shards.evaluate import load_unit
+    from ..shards.store import ShardSet
+
+    shard_set = ShardSet.load(directory)
+    units = [load_unit(unit) for unit in shard_set.units()]
+    merged = merge_snapshots(units, shard_set.manifest.accounts, shard_set.manifest.regions,
+                             shard_set.api_calls())
+    save_snapshot(merged, target)
