@@ -19,6 +19,7 @@ from .common import UsageError, report_findings, selected_policies
 if TYPE_CHECKING:
     from ..policy import Config, Pack
     from ..shards.executors import Executor
+    from ..shards.store import AccountUnit
 
 log = logging.getLogger("haguard")
 
@@ -50,6 +51,9 @@ def evaluate_directory(args: argparse.Namespace, pack: Pack, config: Config | No
 
     shard_set = ShardSet.load(directory)
     manifest = shard_set.manifest
+    selected = selected_policies(args, pack)
+    units = shard_set.units()
+    _not_collected(units, pack, selected, manifest.skipped_types)
     own = executor is None
     if executor is None:
         executor = make_executor(parse_executor(getattr(args, "executor", "threads"), getattr(args, "workers", 8)))
@@ -59,14 +63,28 @@ def evaluate_directory(args: argparse.Namespace, pack: Pack, config: Config | No
     try:
         if own:
             executor.start()
-        result = evaluate_shard_set(shard_set, pack, pack_spec(args), config, selected_policies(args, pack),
-                                    executor, source, blobs=not executor.spec.shared_filesystem)
+        result = evaluate_shard_set(units, pack, pack_spec(args), config, selected, executor, source,
+                                    blobs=not executor.spec.shared_filesystem)
     finally:
         if own:
             executor.close()
     log.info("evaluated %d resources in %d accounts (%d in the joined graph)", result.resources,
              len(manifest.accounts), result.joined_resources)
     return report_findings(args, pack, result.findings, result.coverage, source)
+
+
+def _not_collected(units: list[AccountUnit], pack: Pack, selected: set[str], skipped: list[str]) -> None:
+    """Gaps for the types the selected policies read but the saving scan did not collect (``--only``)."""
+    from ..shards.joins import read_types
+    from ..shards.store import missing_shard_gap
+
+    missing = sorted({t for p in selected for t in read_types(pack.policies[p])} & set(skipped))
+    for unit in units:
+        if missing:
+            gap = missing_shard_gap(unit.account, None, "not collected: the scan that saved this directory ran "
+                                    "only the collectors of its --only/--skip policies", operation="NotCollected")
+            gap.resource_types = missing
+            unit.gaps.append(gap)
 
 
 def run_live(args: argparse.Namespace, pack: Pack, config: Config | None) -> int:
@@ -90,21 +108,33 @@ def _collect_and_evaluate(args: argparse.Namespace, pack: Pack, config: Config |
     from ..shards.executors import make_executor
     from ..shards.store import ShardStore
 
-    prepared = prepare_collection(options)  # type: ignore[arg-type]
+    prepared = prepare_collection(options, needed_types=_needed_types(args, pack))  # type: ignore[arg-type]
     store = ShardStore.open(directory, resume=args.resume, fingerprint=prepared.fingerprint,
                             haguard_version=__version__, caller_account=prepared.scope.caller_account,
                             accounts=prepared.accounts, regions=list(prepared.scope.regions),
                             shard_keys=[(s.account, s.region) for s in prepared.shards],
-                            scope_api_calls=prepared.scope.api_calls)
+                            scope_api_calls=prepared.scope.api_calls, skipped_types=prepared.skipped_types)
     executor = make_executor(prepared.executor)
     with executor:
-        with ScanProgress(sys.stderr.isatty()) as bars:
-            collect_shards(prepared, lambda o: store.save(o.account, o.region, o.snapshot, o.api_calls,
-                                                          o.resources, o.gaps),
-                           skip=store.complete_keys(), progress=bars, executor=executor)
+        try:
+            with ScanProgress(sys.stderr.isatty()) as bars:
+                collect_shards(prepared, lambda o: store.save(o.account, o.region, o.snapshot, o.api_calls,
+                                                              o.resources, o.gaps),
+                               skip=store.complete_keys(), progress=bars, executor=executor)
+        finally:
+            store.flush()
         if getattr(args, "save", None):
             _save_merged(directory, args.save)
         return evaluate_directory(args, pack, config, directory, executor)
+
+
+def _needed_types(args: argparse.Namespace, pack: Pack) -> set[str] | None:
+    """The types the ``--only``/``--skip`` selection reads (``None``: every policy, collect everything)."""
+    from ..shards.joins import read_types
+
+    if not args.only and not args.skip:
+        return None
+    return {t for policy_id in selected_policies(args, pack) for t in read_types(pack.policies[policy_id])}
 
 
 def _save_merged(directory: Path, target: Path) -> None:
@@ -112,10 +142,17 @@ def _save_merged(directory: Path, target: Path) -> None:
     from ..live.scan import merge_snapshots
     from ..model import save_snapshot
     from ..shards.evaluate import load_unit
-    from ..shards.store import ShardSet
+    from ..shards.store import ShardSet, missing_shard_gap
 
     shard_set = ShardSet.load(directory)
     units = [load_unit(unit) for unit in shard_set.units()]
+    skipped = shard_set.manifest.skipped_types
+    gaps = []
+    for account in shard_set.manifest.accounts if skipped else []:  # the file says what it lacks
+        gap = missing_shard_gap(account, None, "not collected: this scan ran only the collectors of its "
+                                "--only/--skip policies", operation="NotCollected")
+        gap.resource_types = list(skipped)
+        gaps.append(gap)
     merged = merge_snapshots(units, shard_set.manifest.accounts, shard_set.manifest.regions,
-                             shard_set.api_calls())
+                             shard_set.api_calls(), gaps)
     save_snapshot(merged, target)

@@ -75,7 +75,6 @@ def assumed_role_session(base: boto3.Session, account: str, role: RoleSettings, 
     ``make_client`` is ``scanner.live.session.make_client`` (guarded, quick retries, ``hooks``).
     """
     import boto3
-    import botocore.session
     from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
     from botocore.exceptions import ClientError
 
@@ -106,6 +105,8 @@ def assumed_role_session(base: boto3.Session, account: str, role: RoleSettings, 
         def load(self) -> RefreshableCredentials:
             return credentials
 
-    core = botocore.session.Session()
+    from .session import botocore_session
+
+    core = botocore_session()
     core.register_component("credential_provider", CredentialResolver(providers=[_Provider()]))
     return boto3.Session(botocore_session=core, region_name=region)

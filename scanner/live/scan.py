@@ -26,7 +26,7 @@ from .options import LiveOptions
 from .plan import ScanPlan, ShardSpec, fingerprint, plan_shards
 from .progress import ScanProgress
 from .readonly import ReadOnlyViolation
-from .registry import GLOBAL_COLLECTORS, CollectorSet, load_collectors, resource_types
+from .registry import GLOBAL_COLLECTORS, CollectorSet, load_collectors, select_collectors
 from .runtime import ClientHook, ScanRuntime, register_runtime, release_runtime
 from .scope import Scope, resolve_scope
 from .session import retry_config
@@ -48,7 +48,7 @@ class CollectionPlan:
     collectors: CollectorSet
     fingerprint: str
     executor: ExecutorSpec
-    outcomes: list[ShardOutcome] = field(default_factory=list)
+    skipped_types: list[str] = field(default_factory=list)
 
     @property
     def accounts(self) -> list[str]:
@@ -56,10 +56,18 @@ class CollectionPlan:
 
 
 def prepare_collection(options: LiveOptions, collectors: CollectorSet | None = None,
-                       client_hooks: Sequence[ClientHook] = ()) -> CollectionPlan:
-    """Resolve the scope and plan the shards (``InputError`` for bad options or credentials)."""
+                       client_hooks: Sequence[ClientHook] = (), needed_types: set[str] | None = None
+                       ) -> CollectionPlan:
+    """Resolve the scope and plan the shards (``InputError`` for bad options or credentials).
+
+    ``needed_types`` (the types the selected policies read) limits collection to the collectors
+    producing them plus the network base; the types left out are recorded as ``skipped_types``.
+    """
     spec = parse_executor(options.executor, options.workers)
     collectors = collectors if collectors is not None else load_collectors()
+    skipped: list[str] = []
+    if needed_types is not None:
+        collectors, skipped = select_collectors(collectors, needed_types)
     if spec.remote and client_hooks:
         raise ValueError("client hooks only apply to the in-process threads executor")
     config = retry_config(options.workers)
@@ -77,7 +85,7 @@ def prepare_collection(options: LiveOptions, collectors: CollectorSet | None = N
                     verify_identity=spec.remote)
     shards = plan_shards([t.account for t in scope.targets], scope.regions, names, GLOBAL_COLLECTORS)
     return CollectionPlan(scope, plan, shards, collectors,
-                          fingerprint(names, metrics, __version__, options.lag_window_seconds), spec)
+                          fingerprint(names, metrics, __version__, options.lag_window_seconds), spec, skipped)
 
 
 def collect_shards(prepared: CollectionPlan, on_shard: ShardSink, *, skip: set[str] = frozenset(),
@@ -185,7 +193,3 @@ def merge_snapshots(snapshots: list[Snapshot], accounts: list[str], regions: lis
     return Snapshot.model_construct(source=source, resources=list(resources.values()),
                                     relations=list(relations.values()), coverage=gaps)
 
-
-def all_resource_types(collectors: CollectorSet) -> tuple[str, ...]:
-    """Every type the collectors produce."""
-    return tuple(dict.fromkeys(t for m in collectors.all_modules() for t in resource_types(m)))

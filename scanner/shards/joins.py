@@ -169,3 +169,11 @@ def joined_graph(projections: list[Projection], coverage: list[CoverageGap], sou
         for uid, reasons in projection.derived_unknown.items():
             graph.derived_unknown[uid].update(reasons)
     return graph
+
+
+def read_types(loaded: LoadedPolicy) -> set[str]:
+    """Every type a policy reads: its own and those its selectors reach."""
+    types = set(loaded.policy.resource_types)
+    for traversal in traversals(loaded):
+        types.update(traversal.targets)
+    return types

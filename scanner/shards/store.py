@@ -5,9 +5,10 @@ Layout of ``--save-dir DIR``::
     DIR/manifest.json                      scope, fingerprint, one entry per planned shard
     DIR/shards/<account>-<region>.json.gz  each a complete haguard snapshot of one shard
 
-A shard file is written (through a temporary file and a rename) as soon as its shard completes, then
-the manifest is rewritten the same way, so a killed scan leaves only whole files. A shard file that
-exists is complete even if the manifest had no time to say so. ``--resume`` collects the planned
+A shard file is written (through a temporary file and a rename) as soon as its shard completes; the
+manifest is rewritten the same way at most once a second and when the scan ends, so a killed scan
+leaves only whole files. A shard file that exists is complete even if the manifest had no time to
+say so (a failed shard the manifest missed is simply collected again on resume). ``--resume`` collects the planned
 shards without a file; ``scan --snapshot DIR`` evaluates the set, turning every failed or missing
 shard into a coverage gap (error findings), never into silence.
 """
@@ -18,6 +19,7 @@ import gzip
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +32,7 @@ from ..model import CoverageGap, Snapshot, snapshot_from_json, write_atomically
 from ..model.vocabulary import RESOURCE_TYPES
 
 MANIFEST_SCHEMA = "haguard.shards/1"
+MANIFEST_INTERVAL_SECONDS = 1.0
 MANIFEST = "manifest.json"
 SHARD_DIR = "shards"
 ACCOUNT = re.compile(r"^\d{12}$")
@@ -72,6 +75,8 @@ class Manifest(BaseModel):
     started_at: str
     updated_at: str
     scope_api_calls: int = 0
+    skipped_types: list[str] = Field(default_factory=list, description="Types not collected: the scan ran only "
+                                     "the collectors its selected policies (--only/--skip) read.")
     shards: list[ShardEntry]
 
 
@@ -124,11 +129,13 @@ class ShardStore:
         self.manifest = manifest
         self._entries = {entry.key: entry for entry in manifest.shards}
         self._lock = threading.Lock()
+        self._written_at = 0.0
+        self._dirty = False
 
     @classmethod
     def open(cls, directory: Path, *, resume: bool, fingerprint: str, haguard_version: str, caller_account: str,
              accounts: list[str], regions: list[str], shard_keys: list[tuple[str, str]],
-             scope_api_calls: int) -> ShardStore:
+             scope_api_calls: int, skipped_types: list[str] | None = None) -> ShardStore:
         """Start (or, with ``resume``, continue) a shard set in ``directory`` for the planned shards.
 
         Without ``resume`` the directory must be new or empty. With it, the previous manifest must
@@ -162,7 +169,8 @@ class ShardStore:
         now = _now()
         manifest = Manifest(fingerprint=fingerprint, haguard_version=haguard_version, caller_account=caller_account,
                             accounts=accounts, regions=regions, started_at=previous.started_at if previous else now,
-                            updated_at=now, scope_api_calls=scope_api_calls, shards=entries)
+                            updated_at=now, scope_api_calls=scope_api_calls, skipped_types=skipped_types or [],
+                            shards=entries)
         store = cls(directory, manifest)
         store._write_manifest()
         return store
@@ -182,12 +190,22 @@ class ShardStore:
             else:
                 entry.status, entry.coverage = "failed", list(gaps)
             entry.api_calls, entry.resources = api_calls, resources
-            self.manifest.updated_at = _now()
-            self._write_manifest()
+            self._dirty = True
+            if time.monotonic() - self._written_at >= MANIFEST_INTERVAL_SECONDS:
+                self._write_manifest()
+
+    def flush(self) -> None:
+        """Write the manifest if a shard was recorded since it was last written."""
+        with self._lock:
+            if self._dirty:
+                self._write_manifest()
 
     def _write_manifest(self) -> None:
+        self.manifest.updated_at = _now()
         data = self.manifest.model_dump(mode="json", by_alias=True)
         write_atomically(self.directory / MANIFEST, json.dumps(data, indent=1).encode())
+        self._written_at = time.monotonic()
+        self._dirty = False
 
 
 @dataclass
