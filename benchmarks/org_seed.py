@@ -7,12 +7,16 @@ instance in a subnet group and a DynamoDB table. Violations are planted by accou
 - ``index % 5 == 2``: the table has no point-in-time recovery (``dynamodb-pitr`` fails);
 - everything else is compliant for those two policies (Multi-AZ DB, PITR on).
 
-Seeding goes straight to the moto server (not through a test proxy), one thread per account.
+Seeding goes straight to the moto server (not through a test proxy), a few accounts at a time; with
+``url=None`` it goes to moto's in-process backends (inside ``in_process_moto()``), which a
+``ThreadedMotoServer`` in the same process then serves: no HTTP round trip per seeded resource.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +44,7 @@ class Member:
         return self.index % 5 == 2
 
 
-def _session(url: str, **credentials: str) -> boto3.Session:
+def _session(url: str | None, **credentials: str) -> boto3.Session:
     from scanner.live.session import botocore_session  # shares the parsed service models
 
     return boto3.Session(botocore_session=botocore_session(), aws_access_key_id=credentials.get("key", "testing"),
@@ -48,7 +52,7 @@ def _session(url: str, **credentials: str) -> boto3.Session:
                          aws_session_token=credentials.get("token"), region_name="us-east-1")
 
 
-def create_organization(url: str, n: int) -> list[Member]:
+def create_organization(url: str | None, n: int) -> list[Member]:
     """The organisation (management account 123456789012) with ``n`` member accounts."""
     org = _session(url).client("organizations", endpoint_url=url)
     org.create_organization(FeatureSet="ALL")
@@ -59,14 +63,14 @@ def create_organization(url: str, n: int) -> list[Member]:
     return members
 
 
-def member_session(url: str, account: str) -> boto3.Session:
+def member_session(url: str | None, account: str) -> boto3.Session:
     """A session in ``account`` (moto keeps each account's state apart)."""
     sts = _session(url).client("sts", endpoint_url=url)
     creds = sts.assume_role(RoleArn=ROLE_ARN.format(account=account), RoleSessionName="seed")["Credentials"]
     return _session(url, key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
 
 
-def seed_member(url: str, member: Member, regions: tuple[str, ...] = REGIONS) -> None:
+def seed_member(url: str | None, member: Member, regions: tuple[str, ...] = REGIONS) -> None:
     """The small stack of one account in each Region."""
     session = member_session(url, member.account)
     for region in regions:
@@ -91,12 +95,32 @@ def seed_member(url: str, member: Member, regions: tuple[str, ...] = REGIONS) ->
                 "PointInTimeRecoveryEnabled": True})
 
 
-def seed_organization(url: str, n: int, regions: tuple[str, ...] = REGIONS, threads: int = 8) -> list[Member]:
+def seed_organization(url: str | None, n: int, regions: tuple[str, ...] = REGIONS, threads: int = 8) -> list[Member]:
     """Create the organisation and seed every member account (accounts in parallel)."""
     members = create_organization(url, n)
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(lambda m: seed_member(url, m, regions), members))
     return members
+
+
+@contextmanager
+def in_process_moto() -> Iterator[None]:
+    """moto's in-process mock, keeping the state it creates (a server in this process serves it)."""
+    import os
+
+    from moto import mock_aws
+
+    previous = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL",)}
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        yield
+    finally:
+        mock.stop(remove_data=False)
+        for key, value in previous.items():
+            if value is not None:
+                os.environ[key] = value
 
 
 def reset(url: str) -> None:
