@@ -1,4 +1,4 @@
-"""One moto server per module, seeded as a small AWS Organization, behind the test proxy."""
+"""One moto server for the package, seeded as a small AWS Organization, behind the test proxy."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Org:
     rules: ProxyRules
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def org() -> Iterator[Org]:
     """Seeded in-process (moto's backends are this process's), then served over HTTP to the scans."""
     patch = pytest.MonkeyPatch()
