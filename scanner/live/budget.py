@@ -83,8 +83,8 @@ class AdaptiveBucket:
             with self._lock:
                 now = self._clock()
                 self._advance(now)
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                if self._tokens >= 1.0 - 1e-9:  # tolerance: refills are floating-point sums
+                    self._tokens = max(0.0, self._tokens - 1.0)
                     self.waited_seconds += waited
                     return waited
                 delay = (1.0 - self._tokens) / self._rate
