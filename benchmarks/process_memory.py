@@ -11,6 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -36,8 +37,12 @@ class Measured:
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Measured:
     """Run ``cmd`` to completion, sampling the RSS of its process tree."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        return _measure(cmd, env, cwd, errors)
+
+
+def _measure(cmd: list[str], env: dict[str, str], cwd: Path | None, errors: IO[str]) -> Measured:
     start = time.perf_counter()
-    errors = tempfile.TemporaryFile(mode="w+")
     with open("/dev/null", "w") as devnull:
         process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=devnull, stderr=errors, text=True)
     root = psutil.Process(process.pid)

@@ -94,6 +94,10 @@ def run_live(args: argparse.Namespace, pack: Pack, config: Config | None) -> int
     if args.resume and not args.save_dir:
         raise UsageError("haguard: --resume needs --save-dir DIR (the directory of the interrupted scan)")
     options = options_from_args(args)
+    if args.save_dir and not args.resume:  # before any API call
+        from ..shards.store import ShardStore
+
+        ShardStore.check_new(Path(args.save_dir))
     if args.save_dir:
         return _collect_and_evaluate(args, pack, config, options, Path(args.save_dir))
     with tempfile.TemporaryDirectory(prefix="haguard-shards-") as tmp:

@@ -149,9 +149,8 @@ class ShardStore:
                 if previous.fingerprint != fingerprint:
                     raise InputError("--resume: this directory was written by a scan with other collectors, "
                                      "lag window or haguard version; use a new --save-dir", str(directory))
-        elif directory.exists() and any(directory.iterdir()):
-            raise InputError("--save-dir is not empty (pass --resume to continue the scan saved there)",
-                             str(directory))
+        else:
+            cls.check_new(directory)
         try:
             (directory / SHARD_DIR).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -174,6 +173,15 @@ class ShardStore:
         store = cls(directory, manifest)
         store._write_manifest()
         return store
+
+    @staticmethod
+    def check_new(directory: Path) -> None:
+        """``InputError`` unless ``directory`` is absent or empty (a new shard set may go there)."""
+        if directory.is_file():
+            raise InputError("--save-dir is a file, not a directory", str(directory))
+        if directory.exists() and any(directory.iterdir()):
+            raise InputError("--save-dir is not empty (pass --resume to continue the scan saved there)",
+                             str(directory))
 
     def complete_keys(self) -> set[str]:
         """``account/region`` of the shards already saved."""
