@@ -1,12 +1,18 @@
 """Time a whole live ``haguard scan`` of two Regions against a local moto server (run on demand).
 
     python benchmarks/live_scan.py [N ...]        (default: 10 100)
+    python benchmarks/live_scan.py --throttle 0.3 [N ...]
 
 Seeds a ``ThreadedMotoServer`` with N resources of each of eight types (subnets, security groups,
 route tables, RDS instances, DynamoDB tables, S3 buckets, Auto Scaling groups, ElastiCache replication
 groups) spread over us-east-1 and us-west-2, then runs ``haguard scan --region us-east-1 --region
 us-west-2`` as a subprocess and prints the wall time, the resources in the snapshot and the API calls
 it made (total and per resource). API calls must grow with resource types and pages, not resources.
+
+With ``--throttle RATE`` the scans go through ``benchmarks/aws_proxy.py``, which answers RATE of all
+calls with the service's throttling error: a clean scan and a throttled scan run against the same
+moto server in one run, and the ratio of their wall times is printed (target <= 2 at 0.3), with
+whether their findings are equal.
 """
 
 from __future__ import annotations
@@ -87,8 +93,47 @@ def scan(url: str, workdir: Path) -> tuple[float, dict]:
     return elapsed, json.loads(gzip.decompress(saved.read_bytes()))
 
 
+def throttled(sizes: list[int], rate: float) -> None:
+    """Clean and throttled scans of the same server, through the proxy; prints the ratio."""
+    from benchmarks.aws_proxy import AwsProxy, ProxyRules
+
+    print(f"{'N/type':>7} {'resources':>10} {'clean s':>8} {'throttled s':>12} {'ratio':>6} {'throttles':>10} "
+          f"{'same findings':>14}")
+    for n in sizes:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+        try:
+            seed(url, n)
+            with AwsProxy(url) as proxy, tempfile.TemporaryDirectory() as tmp:
+                scan(proxy.url, Path(tmp))  # warm-up: moto's backends
+                clean, _ = scan(proxy.url, Path(tmp))
+                clean_report = json.loads((Path(tmp) / "report.json").read_text())
+                proxy.reset(ProxyRules(throttle=rate, seed=n))
+                slow, slow_snapshot = scan(proxy.url, Path(tmp))
+                slow_report = json.loads((Path(tmp) / "report.json").read_text())
+                throttles = sum(1 for c in proxy.calls if c.outcome not in ("ok", "replayed"))
+        finally:
+            server.stop()
+        same = _verdicts(clean_report) == _verdicts(slow_report) and not slow_snapshot["coverage"]
+        print(f"{n:>7} {len(slow_snapshot['resources']):>10} {clean:>8.2f} {slow:>12.2f} {slow / clean:>6.2f} "
+              f"{throttles:>10} {'yes' if same else 'NO':>14}")
+
+
+def _verdicts(report: dict) -> list[tuple[str, str, str]]:
+    return sorted((f["policy_id"], f["resource_uid"], f["status"]) for f in report["findings"])
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10, 100]
+    args = sys.argv[1:]
+    if "--throttle" in args:
+        at = args.index("--throttle")
+        rate = float(args[at + 1])
+        throttled([int(a) for a in args[:at] + args[at + 2:]] or [10, 100], rate)
+        return
+    sizes = [int(a) for a in args] or [10, 100]
     print(f"{'N/type':>7} {'resources':>10} {'wall s':>7} {'API calls':>10} {'calls/resource':>15} {'gaps':>5}")
     for n in sizes:
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
