@@ -17,7 +17,7 @@ from types import ModuleType
 from .commands.common import EXIT_OK, EXIT_USAGE, Parser, UsageError
 from .errors import InputError
 
-COMMANDS: tuple[str, ...] = ("scan", "iac", "policy", "iam_policy")
+COMMANDS: tuple[str, ...] = ("scan", "iac", "graph", "policy", "iam_policy", "history", "drift", "nightly")
 """The modules of ``scanner.commands``, in the order ``haguard --help`` lists them."""
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 class InputError(Exception):
@@ -25,11 +28,69 @@ class InputError(Exception):
         return prefix + " ".join(self.message.split())
 
 
-def read_text(path: Path, what: str = "file", encoding: str = "utf-8") -> str:
-    """The text of ``path``, or an ``InputError`` naming it (unreadable, or not UTF-8)."""
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def require_regular_file(path: str | Path, what: str = "file") -> None:
+    """``InputError`` unless ``path`` is a regular file (or a symlink to one); never opens it."""
+    name = str(path)
     try:
-        return path.read_text(encoding=encoding)
+        info = os.stat(name)
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError(f"{what} is not UTF-8 text", str(path)) from None
+        raise InputError(f"cannot read {what}: {exc.strerror}", name) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"cannot read {what}: {_kind(info.st_mode)}, not a regular file", name)
+
+
+def open_input(path: str | Path, what: str = "file") -> BinaryIO:
+    """Open an input for reading in binary; only regular files (symlinks to them included) are accepted.
+
+    A FIFO, device, socket or directory is refused before it is opened (``os.stat``), and the open
+    itself is non-blocking and re-checked (``os.fstat``), so a file swapped for a FIFO meanwhile
+    cannot block either.
+    """
+    name = str(path)
+    require_regular_file(name, what)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", name) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise InputError(f"cannot read {what}: {_kind(info.st_mode)}, not a regular file", name)
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: str | Path, what: str = "file") -> bytes:
+    """The bytes of a regular file, refused past ``HAGUARD_MAX_INPUT_BYTES`` (see ``scanner.limits``)."""
+    from .limits import MAX_INPUT_BYTES
+
+    limit = MAX_INPUT_BYTES.value()
+    with open_input(path, what) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read {what}: {exc.strerror}", str(path)) from None
+    if len(data) > limit:
+        raise MAX_INPUT_BYTES.exceeded(f"{what} too large", str(path))
+    return data
+
+
+def read_text(path: str | Path, what: str = "file", encoding: str = "utf-8") -> str:
+    """The text of ``path`` with universal newlines, or an ``InputError`` naming it.
+
+    Unreadable, not a regular file, too large (``read_bytes``), or not UTF-8 (``encoding`` may be
+    ``utf-8-sig`` to drop a byte-order mark).
+    """
+    data = read_bytes(path, what)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text (invalid byte at offset {exc.start})", str(path)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Relation, Resource
+from ..model.vocabulary import live_uid
 from .base import CallContext, Collected
-from .ec2 import ec2_arn, tags_dict
-from .elb import classic_elb_arn
+from .engine import build
 
 SERVICE = "autoscaling"
 
@@ -34,17 +34,21 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
     return raw
 
 
-def _load_balancers(group: dict[str, Any], account: str, region: str) -> list[str]:
-    """Uids of the target groups and classic load balancers that send traffic to the group."""
-    uids = list(group.get("TargetGroupARNs") or [])
-    uids += [classic_elb_arn(account, region, name) for name in group.get("LoadBalancerNames") or []]
+def traffic_sources(resource: Resource, group: dict[str, Any], account: str, region: str, out: Collected) -> None:
+    """Hook ``traffic_sources``: ``TrafficSources`` of type elbv2/elb send traffic to the group."""
     for source in group.get("TrafficSources") or []:
         identifier = source.get("Identifier")
-        if source.get("Type") == "elbv2" and identifier:
-            uids.append(identifier)
-        elif source.get("Type") == "elb" and identifier:
-            uids.append(classic_elb_arn(account, region, identifier))
-    return list(dict.fromkeys(uids))
+        if not identifier or source.get("Type") not in ("elbv2", "elb"):
+            continue
+        lb = identifier if source["Type"] == "elbv2" else live_uid("aws.elb.load_balancer", identifier, account, region)
+        relation = Relation(src=lb, kind="targets", dst=resource.uid)
+        if relation not in out.relations:
+            out.relations.append(relation)
+
+
+def mixed_instances(resource: Resource, group: dict[str, Any]) -> None:
+    """Hook ``mixed_instances``: the group runs a Spot/On-Demand mix."""
+    resource.attributes["mixed_instances"] = bool(group.get("MixedInstancesPolicy"))
 
 
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
@@ -52,53 +56,22 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     out = Collected()
     arns_by_name: dict[str, str] = {}
     for group in raw.get("groups") or []:
-        uid = group["AutoScalingGroupARN"]
-        name = group["AutoScalingGroupName"]
-        arns_by_name[name] = uid
-        attributes: dict[str, Any] = {
-            "min_size": group.get("MinSize"),
-            "max_size": group.get("MaxSize"),
-            "desired_capacity": group.get("DesiredCapacity"),
-            "availability_zones": sorted(group.get("AvailabilityZones") or []),
-            "tags": tags_dict(group.get("Tags")),
-        }
-        if group.get("HealthCheckType"):
-            attributes["health_check_type"] = group["HealthCheckType"]
-        if group.get("HealthCheckGracePeriod") is not None:
-            attributes["health_check_grace_period_seconds"] = int(group["HealthCheckGracePeriod"])
-        out.resources.append(Resource(uid=uid, type="aws.autoscaling.group", name=name, account=account,
-                                      region=region, attributes=attributes))
-        subnets = [s.strip() for s in (group.get("VPCZoneIdentifier") or "").split(",") if s.strip()]
-        for subnet in dict.fromkeys(subnets):
-            out.relations.append(Relation(src=uid, kind="in_subnet", dst=ec2_arn(account, region, "subnet", subnet)))
-        for lb in _load_balancers(group, account, region):
-            out.relations.append(Relation(src=lb, kind="targets", dst=uid))
-
+        resource = build(out, "aws.autoscaling.group", group, account, region)
+        arns_by_name[group["AutoScalingGroupName"]] = resource.uid
+        traffic_sources(resource, group, account, region, out)
+        mixed_instances(resource, group)
     groups_error = (raw.get("errors") or {}).get("groups")
     for policy in raw.get("policies") or []:
-        _policy(out, policy, arns_by_name, groups_error, account, region)
+        resource = build(out, "aws.autoscaling.policy", policy, account, region)
+        group_by_name(resource, policy.get("AutoScalingGroupName"), arns_by_name, groups_error, out)
     return out
 
 
-def _policy(out: Collected, policy: dict[str, Any], arns_by_name: dict[str, str], groups_error: str | None,
-            account: str, region: str) -> None:
-    uid = policy["PolicyARN"]
-    attributes: dict[str, Any] = {}
-    if policy.get("PolicyType"):
-        attributes["policy_type"] = policy["PolicyType"]
-    tracking = policy.get("TargetTrackingConfiguration") or {}
-    metric = (tracking.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
-    if metric:
-        attributes["predefined_metric_type"] = metric
-    if tracking.get("TargetValue") is not None:
-        attributes["target_value"] = float(tracking["TargetValue"])
-    group_name = policy.get("AutoScalingGroupName")
-    unresolved: dict[str, str] = {}
+def group_by_name(resource: Resource, group_name: str | None, arns_by_name: dict[str, str],
+                  groups_error: str | None, out: Collected) -> None:
+    """Hook ``group_by_name``: a policy names its group, whose ARN (with a UUID) only the group listing gives."""
     group_uid = arns_by_name.get(group_name or "")
     if group_uid is None:
-        unresolved["scales"] = groups_error or f"Auto Scaling group {group_name!r} not found"
-    out.resources.append(Resource(uid=uid, type="aws.autoscaling.policy", name=policy.get("PolicyName"),
-                                  account=account, region=region, attributes=attributes,
-                                  unknown_relations=unresolved))
-    if group_uid is not None:
-        out.relations.append(Relation(src=uid, kind="scales", dst=group_uid))
+        resource.unknown_relations["scales"] = groups_error or f"Auto Scaling group {group_name!r} not found"
+    else:
+        out.relations.append(Relation(src=resource.uid, kind="scales", dst=group_uid))

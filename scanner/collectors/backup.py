@@ -1,4 +1,4 @@
-"""AWS Backup collector: backup plans (rules) and backup selections (``member_of`` plan, ``backs_up``).
+"""AWS Backup collector: plans (rules), selections (``member_of`` plan, ``backs_up``) and vaults (Vault Lock).
 
 A selection's ``backs_up`` edges are drawn only for literal resource ARNs (minus ``NotResources``).
 A selection that also picks resources by ARN pattern (``*``) or by tags cannot be resolved to edges
@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Relation, Resource
+from ..model.mapping import Mapped
 from .base import CallContext, Collected
+from .engine import build, failed
 
 SERVICE = "backup"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -20,10 +22,12 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "backup:GetBackupPlan": ("aws.backup.plan",),
     "backup:ListBackupSelections": ("aws.backup.selection",),
     "backup:GetBackupSelection": ("aws.backup.selection",),
+    "backup:ListBackupVaults": ("aws.backup.vault",),
 }
 
-_PLAN = "aws.backup.plan"
-_SELECTION = "aws.backup.selection"
+PLAN = "aws.backup.plan"
+SELECTION = "aws.backup.selection"
+VAULT = "aws.backup.vault"
 
 
 def fetch(ctx: CallContext) -> dict[str, Any]:
@@ -47,7 +51,9 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
             if got is not None:
                 entry["selections"].append({"SelectionId": selection["SelectionId"], **got.get("BackupSelection", {})})
         out.append(entry)
-    return {"plans": out}
+    vaults = ctx.paginate(SERVICE, "ListBackupVaults", "BackupVaultList",
+                          unknown_types=OPERATIONS["backup:ListBackupVaults"])
+    return {"plans": out, "vaults": vaults or []}
 
 
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
@@ -55,51 +61,38 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     out = Collected()
     for entry in raw.get("plans") or []:
         summary = entry["summary"]
-        plan_uid = summary["BackupPlanArn"]
-        attrs: dict[str, Any] = {}
-        unknown: dict[str, str] = {}
-        if "plan_error" in entry:
-            unknown["rules"] = f"plan not read: {entry['plan_error']}"
-        else:
-            attrs["rules"] = [_rule(rule) for rule in (entry.get("plan") or {}).get("Rules") or []]
-        name = summary.get("BackupPlanName") or (entry.get("plan") or {}).get("BackupPlanName")
-        out.resources.append(Resource(uid=plan_uid, type=_PLAN, name=name, account=account, region=region,
-                                      attributes=attrs, unknown=unknown))
+        detail = failed(f"plan not read: {entry['plan_error']}", "plan") if "plan_error" in entry else (
+            entry.get("plan") or {})
+        plan = build(out, PLAN, {**summary, "BackupPlan": detail}, account, region)
         for selection in entry["selections"]:
-            _selection(selection, plan_uid, account, region, out)
+            uid = f"{plan.uid}/selection/{selection['SelectionId']}"
+            resource = build(out, SELECTION, {**selection, "SelectionUid": uid, "BackupPlanArn": plan.uid},
+                             account, region, mapped=Mapped(attributes={"tag_conditions": tag_conditions(selection)}))
+            selected(resource, out)
+    for vault in raw.get("vaults") or []:
+        build(out, VAULT, vault, account, region)
     return out
 
 
-def _rule(rule: dict[str, Any]) -> dict[str, Any]:
-    lifecycle = rule.get("Lifecycle") or {}
-    item: dict[str, Any] = {"continuous": bool(rule.get("EnableContinuousBackup")),
-                            "copy_destinations": [c["DestinationBackupVaultArn"] for c in rule.get("CopyActions") or []
-                                                  if c.get("DestinationBackupVaultArn")]}
-    for attr, value in (("name", rule.get("RuleName")), ("schedule", rule.get("ScheduleExpression")),
-                        ("delete_after_days", lifecycle.get("DeleteAfterDays")),
-                        ("move_to_cold_after_days", lifecycle.get("MoveToColdStorageAfterDays"))):
-        if value is not None:
-            item[attr] = value
-    return item
-
-
-def _selection(selection: dict[str, Any], plan_uid: str, account: str, region: str, out: Collected) -> None:
-    uid = f"{plan_uid}/selection/{selection['SelectionId']}"
-    resources = list(selection.get("Resources") or [])
-    excluded = set(selection.get("NotResources") or [])
+def tag_conditions(selection: dict[str, Any]) -> dict[str, str]:
+    """Hook ``tag_conditions``: ``ListOfTags`` and ``Conditions.StringEquals`` as tag key -> value."""
     tags = {t["ConditionKey"]: t.get("ConditionValue", "") for t in selection.get("ListOfTags") or []
             if t.get("ConditionKey")}
     for condition in (selection.get("Conditions") or {}).get("StringEquals") or []:
         if condition.get("ConditionKey"):
             tags[condition["ConditionKey"].removeprefix("aws:ResourceTag/")] = condition.get("ConditionValue", "")
+    return tags
+
+
+def selected(resource: Resource, out: Collected) -> None:
+    """Hook ``selected``: ``backs_up`` each literal ARN (minus ``NotResources``); patterns and tags leave
+    the relation incomplete."""
+    resources = resource.attributes.get("resources") or []
+    excluded = set(resource.attributes.get("not_resources") or [])
     patterns = [r for r in resources if "*" in r]
-    unknown_relations: dict[str, str] = {}
+    tags = resource.attributes.get("tag_conditions") or {}
     if patterns or tags:
-        unknown_relations["backs_up"] = "selection picks resources by " + " and ".join(
+        resource.unknown_relations["backs_up"] = "selection picks resources by " + " and ".join(
             part for part, used in (("ARN pattern", patterns), ("tags", tags)) if used)
-    out.resources.append(Resource(uid=uid, type=_SELECTION, name=selection.get("SelectionName"), account=account,
-                                  region=region, attributes={"resources": resources, "tag_conditions": tags},
-                                  unknown_relations=unknown_relations))
-    out.relations.append(Relation(src=uid, kind="member_of", dst=plan_uid))
-    out.relations.extend(Relation(src=uid, kind="backs_up", dst=arn) for arn in resources
+    out.relations.extend(Relation(src=resource.uid, kind="backs_up", dst=arn) for arn in resources
                          if "*" not in arn and arn not in excluded)

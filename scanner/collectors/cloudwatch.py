@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..model import Relation, Resource
+from ..model import Relation
+from ..model.mapping import Mapped
+from ..model.vocabulary import live_uid
 from .base import CallContext, Collected
+from .engine import build
 
 SERVICE = "cloudwatch"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -23,26 +26,33 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "elasticache:DescribeCacheClusters": ("aws.cloudwatch.alarm",),
 }
 
-_ALARM = "aws.cloudwatch.alarm"
+ALARM = "aws.cloudwatch.alarm"
 _ASG_BATCH = 50  # DescribeAutoScalingGroups accepts at most 50 names per call
 
 _Mapper = Callable[[str, str, str, dict[str, str]], str | None]
+
+
+def _typed(type_name: str) -> _Mapper:
+    return lambda value, account, region, _dims: live_uid(type_name, value, account, region)
+
+
 # Dimension name -> uid of the watched resource from (value, account, region, all dimensions).
 DIMENSION_UIDS: dict[str, _Mapper] = {
-    "DBInstanceIdentifier": lambda v, a, r, _d: f"arn:aws:rds:{r}:{a}:db:{v}",
-    "DBClusterIdentifier": lambda v, a, r, _d: f"arn:aws:rds:{r}:{a}:cluster:{v}",
-    "TableName": lambda v, a, r, _d: f"arn:aws:dynamodb:{r}:{a}:table/{v}",
-    "ReplicationGroupId": lambda v, a, r, _d: f"arn:aws:elasticache:{r}:{a}:replicationgroup:{v}",
-    "LoadBalancer": lambda v, a, r, _d: f"arn:aws:elasticloadbalancing:{r}:{a}:loadbalancer/{v}",
-    "TargetGroup": lambda v, a, r, _d: f"arn:aws:elasticloadbalancing:{r}:{a}:{v}",
-    "LoadBalancerName": lambda v, a, r, _d: f"arn:aws:elasticloadbalancing:{r}:{a}:loadbalancer/{v}",
-    "InstanceId": lambda v, a, r, _d: f"arn:aws:ec2:{r}:{a}:instance/{v}",
-    "NatGatewayId": lambda v, a, r, _d: f"arn:aws:ec2:{r}:{a}:natgateway/{v}",
-    "FileSystemId": lambda v, a, r, _d: f"arn:aws:elasticfilesystem:{r}:{a}:file-system/{v}",
-    "BucketName": lambda v, _a, _r, _d: f"arn:aws:s3:::{v}",
-    "HealthCheckId": lambda v, _a, _r, _d: f"arn:aws:route53:::healthcheck/{v}",
-    "ServiceName": lambda v, a, r, d: (f"arn:aws:ecs:{r}:{a}:service/{d['ClusterName']}/{v}"
+    "DBInstanceIdentifier": _typed("aws.rds.db_instance"),
+    "DBClusterIdentifier": _typed("aws.rds.db_cluster"),
+    "TableName": _typed("aws.dynamodb.table"),
+    "ReplicationGroupId": _typed("aws.elasticache.replication_group"),
+    "LoadBalancer": _typed("aws.elbv2.load_balancer"),  # app/NAME/ID
+    "TargetGroup": lambda v, a, r, _d: f"arn:aws:elasticloadbalancing:{r}:{a}:{v}",  # targetgroup/NAME/ID
+    "LoadBalancerName": _typed("aws.elb.load_balancer"),
+    "InstanceId": _typed("aws.ec2.instance"),
+    "NatGatewayId": _typed("aws.ec2.nat_gateway"),
+    "FileSystemId": _typed("aws.efs.file_system"),
+    "BucketName": _typed("aws.s3.bucket"),
+    "HealthCheckId": _typed("aws.route53.health_check"),
+    "ServiceName": lambda v, a, r, d: (live_uid("aws.ecs.service", f"{d['ClusterName']}/{v}", a, r)
                                        if "ClusterName" in d else None),
+    "ClusterName": lambda v, a, r, d: None if "ServiceName" in d else live_uid("aws.ecs.cluster", v, a, r),
 }
 
 
@@ -73,26 +83,12 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     """Resources and relations from the raw ``fetch`` output (pure)."""
     out = Collected()
     for alarm in raw.get("alarms") or []:
-        uid = alarm["AlarmArn"]
-        attrs: dict[str, Any] = {
-            "dimensions": {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []},
-            "actions_enabled": alarm.get("ActionsEnabled", True),
-            "alarm_actions": list(alarm.get("AlarmActions") or []),
-        }
-        for attr, field in (("namespace", "Namespace"), ("metric_name", "MetricName"), ("period_seconds", "Period"),
-                            ("evaluation_periods", "EvaluationPeriods"), ("comparison_operator", "ComparisonOperator")):
-            if alarm.get(field) is not None:
-                attrs[attr] = alarm[field]
-        statistic = alarm.get("Statistic") or alarm.get("ExtendedStatistic")
-        if statistic:
-            attrs["statistic"] = statistic
-        if alarm.get("Threshold") is not None:
-            attrs["threshold"] = float(alarm["Threshold"])
         targets, unresolved = _targets(alarm, raw, account, region)
-        unknown_relations = {"alarms_on": "; ".join(sorted(unresolved))} if unresolved else {}
-        out.resources.append(Resource(uid=uid, type=_ALARM, name=alarm.get("AlarmName"), account=account,
-                                      region=region, attributes=attrs, unknown_relations=unknown_relations))
-        out.relations.extend(Relation(src=uid, kind="alarms_on", dst=dst) for dst in sorted(targets))
+        mapped = Mapped(attributes={"dimensions": {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []}})
+        if unresolved:
+            mapped.unknown_relations["alarms_on"] = "; ".join(sorted(unresolved))
+        resource = build(out, ALARM, alarm, account, region, mapped=mapped)
+        out.relations.extend(Relation(src=resource.uid, kind="alarms_on", dst=dst) for dst in sorted(targets))
     return out
 
 

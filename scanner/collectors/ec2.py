@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Relation, Resource
+from ..model import Relation, normalise
+from ..model.mapping import Mapped
 from .base import CallContext, Collected
+from .engine import build
 
 SERVICE = "ec2"
 
@@ -24,6 +26,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "ec2:DescribeNetworkAcls": ("aws.ec2.network_acl",),
     "ec2:DescribeInstances": ("aws.ec2.instance",),
     "ec2:DescribeVpcEndpoints": ("aws.ec2.vpc_endpoint",),
+    "ec2:DescribeFlowLogs": ("aws.ec2.flow_log",),
 }
 
 # raw key -> (operation, result key)
@@ -37,6 +40,7 @@ _CALLS: dict[str, tuple[str, str]] = {
     "network_acls": ("DescribeNetworkAcls", "NetworkAcls"),
     "reservations": ("DescribeInstances", "Reservations"),
     "vpc_endpoints": ("DescribeVpcEndpoints", "VpcEndpoints"),
+    "flow_logs": ("DescribeFlowLogs", "FlowLogs"),
 }
 
 # EC2 id prefix -> ARN resource kind (``arn:aws:ec2:{region}:{account}:{kind}/{id}``).
@@ -75,7 +79,6 @@ _GATEWAY_PREFIXES: dict[str, tuple[str, str]] = {
     "vpce": ("vpc_endpoint", "vpc-endpoint"),
 }
 
-_PROTOCOLS = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
 def ec2_arn(account: str, region: str, kind: str, resource_id: str) -> str:
@@ -92,24 +95,6 @@ def ec2_arn_for_id(account: str, region: str, resource_id: str) -> str:
     return ec2_arn(account, region, kind, resource_id)
 
 
-def tags_dict(tags: list[dict[str, Any]] | None) -> dict[str, str]:
-    """AWS ``[{Key, Value}]`` tags as a dict."""
-    return {str(t["Key"]): str(t.get("Value", "")) for t in tags or [] if "Key" in t}
-
-
-def normalise_protocol(protocol: Any) -> str:
-    """``-1`` -> ``all``, IANA numbers of tcp/udp/icmp/icmpv6 -> names, other numbers kept as strings."""
-    text = str(protocol).lower()
-    return _PROTOCOLS.get(text, text)
-
-
-def port_range(protocol: str, from_port: Any, to_port: Any) -> tuple[int, int]:
-    """Ports of a normalised rule: tcp/udp keep theirs; every other protocol covers 0-65535."""
-    if protocol in ("tcp", "udp") and from_port is not None and to_port is not None:
-        return int(from_port), int(to_port)
-    return 0, 65535
-
-
 def fetch(ctx: CallContext) -> dict[str, Any]:
     """Every EC2 describe call this collector needs; a failed call leaves ``None`` and its reason."""
     raw: dict[str, Any] = {"errors": {}}
@@ -121,92 +106,55 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
     return raw
 
 
-class _Parser:
-    """Builds resources and relations for one account and region."""
-
-    def __init__(self, account: str, region: str) -> None:
-        self.account = account
-        self.region = region
-        self.out = Collected()
-
-    def uid(self, kind: str, resource_id: str) -> str:
-        return ec2_arn(self.account, self.region, kind, resource_id)
-
-    def add(self, kind: str, resource_id: str, type_name: str, item: dict[str, Any],
-            attributes: dict[str, Any], unknown_relations: dict[str, str] | None = None) -> str:
-        tags = tags_dict(item.get("Tags"))
-        uid = self.uid(kind, resource_id)
-        self.out.resources.append(Resource(
-            uid=uid, type=type_name, name=tags.get("Name") or resource_id, account=self.account,
-            region=self.region, attributes={**attributes, "tags": tags},
-            unknown_relations=unknown_relations or {},
-        ))
-        return uid
-
-    def relate(self, src: str, kind: str, dst: str) -> None:
-        self.out.relations.append(Relation(src=src, kind=kind, dst=dst))
-
-    def in_vpc(self, src: str, item: dict[str, Any]) -> None:
-        if item.get("VpcId"):
-            self.relate(src, "in_vpc", self.uid("vpc", item["VpcId"]))
-
-
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     """Resources and relations from ``fetch``'s raw responses (pure; no AWS calls)."""
-    p = _Parser(account, region)
+    out = Collected()
     errors: dict[str, str] = raw.get("errors") or {}
     for vpc in raw.get("vpcs") or []:
-        p.add("vpc", vpc["VpcId"], "aws.ec2.vpc", vpc,
-              {"cidr_block": vpc.get("CidrBlock"), "is_default": bool(vpc.get("IsDefault", False))})
-    _subnets(p, raw.get("subnets") or [], errors)
-    _route_tables(p, raw.get("route_tables") or [])
+        build(out, "aws.ec2.vpc", vpc, account, region)
+    missing = {kind: errors[key] for key, kind in (("route_tables", "uses_route_table"),
+                                                   ("network_acls", "uses_network_acl")) if key in errors}
+    for subnet in raw.get("subnets") or []:
+        build(out, "aws.ec2.subnet", subnet, account, region, mapped=Mapped(unknown_relations=dict(missing)))
+    for table in raw.get("route_tables") or []:
+        route_table(out, table, account, region)
     for igw in raw.get("internet_gateways") or []:
-        uid = p.add("internet-gateway", igw["InternetGatewayId"], "aws.ec2.internet_gateway", igw, {})
-        for attachment in igw.get("Attachments") or []:
-            if attachment.get("State") in ("available", "attached") and attachment.get("VpcId"):
-                p.relate(uid, "attached_to", p.uid("vpc", attachment["VpcId"]))
-    _nat_gateways(p, raw.get("nat_gateways") or [])
-    _security_groups(p, raw.get("security_groups") or [])
-    _network_acls(p, raw.get("network_acls") or [])
+        build(out, "aws.ec2.internet_gateway", igw, account, region)
+    for nat in raw.get("nat_gateways") or []:
+        if nat.get("State") != "deleted":
+            build(out, "aws.ec2.nat_gateway", nat, account, region)
+    for group in raw.get("security_groups") or []:
+        build(out, "aws.ec2.security_group", group, account, region, mapped=Mapped(attributes={
+            "ingress": rules(group.get("IpPermissions") or [], account, region),
+            "egress": rules(group.get("IpPermissionsEgress") or [], account, region)}))
+    for acl in raw.get("network_acls") or []:
+        build(out, "aws.ec2.network_acl", acl, account, region,
+              mapped=Mapped(attributes={"entries": nacl_entries(acl.get("Entries") or [])}))
     for reservation in raw.get("reservations") or []:
         for instance in reservation.get("Instances") or []:
-            _instance(p, instance)
-    _vpc_endpoints(p, raw.get("vpc_endpoints") or [])
-    return p.out
+            if (instance.get("State") or {}).get("Name") != "terminated":
+                build(out, "aws.ec2.instance", instance, account, region)
+    for endpoint in raw.get("vpc_endpoints") or []:
+        if str(endpoint.get("State", "")).lower() != "deleted":
+            build(out, "aws.ec2.vpc_endpoint", endpoint, account, region)
+    for flow_log in raw.get("flow_logs") or []:
+        build(out, "aws.ec2.flow_log", flow_log, account, region)
+    return out
 
 
-def _subnets(p: _Parser, subnets: list[dict[str, Any]], errors: dict[str, str]) -> None:
-    missing: dict[str, str] = {}
-    if "route_tables" in errors:
-        missing["uses_route_table"] = errors["route_tables"]
-    if "network_acls" in errors:
-        missing["uses_network_acl"] = errors["network_acls"]
-    for subnet in subnets:
-        attributes: dict[str, Any] = {
-            "availability_zone": subnet.get("AvailabilityZone"),
-            "availability_zone_id": subnet.get("AvailabilityZoneId"),
-            "cidr_block": subnet.get("CidrBlock"),
-            "available_ip_count": subnet.get("AvailableIpAddressCount"),
-        }
-        if "MapPublicIpOnLaunch" in subnet:
-            attributes["map_public_ip_on_launch"] = bool(subnet["MapPublicIpOnLaunch"])
-        uid = p.add("subnet", subnet["SubnetId"], "aws.ec2.subnet", subnet, attributes, dict(missing))
-        p.in_vpc(uid, subnet)
-
-
-def _route_target(p: _Parser, route: dict[str, Any]) -> tuple[str, str | None] | None:
+def _route_target(route: dict[str, Any], account: str, region: str) -> tuple[str, str | None] | None:
     """(target_type, target uid) of a route; ``None`` for the VPC-local route."""
     gateway = route.get("GatewayId")
     if gateway == "local":
         return None
     for field, target_type, kind in _ROUTE_TARGET_FIELDS:
         if route.get(field):
-            return target_type, p.uid(kind, route[field])
+            return target_type, ec2_arn(account, region, kind, route[field])
     if gateway:
         prefix = gateway.rsplit("-", 1)[0]
         if prefix in _GATEWAY_PREFIXES:
             target_type, kind = _GATEWAY_PREFIXES[prefix]
-            return target_type, p.uid(kind, gateway)
+            return target_type, ec2_arn(account, region, kind, gateway)
         return "other", gateway
     for field in ("CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn"):
         if route.get(field):
@@ -214,129 +162,69 @@ def _route_target(p: _Parser, route: dict[str, Any]) -> tuple[str, str | None] |
     return "other", None
 
 
-def _route_tables(p: _Parser, tables: list[dict[str, Any]]) -> None:
-    for table in tables:
-        routes: list[dict[str, Any]] = []
-        for route in table.get("Routes") or []:
-            destination = (route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-                           or route.get("DestinationPrefixListId"))
-            target = _route_target(p, route)
-            if destination is None or target is None:
-                continue
+def route_table(out: Collected, table: dict[str, Any], account: str, region: str) -> None:
+    """Hook ``route_tables``: routes other than ``local``, the main flag and the subnet associations."""
+    routes: list[dict[str, Any]] = []
+    for route in table.get("Routes") or []:
+        destination = (route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+                       or route.get("DestinationPrefixListId"))
+        target = _route_target(route, account, region)
+        if destination is not None and target is not None:
             routes.append({"destination": destination, "target_type": target[0], "target": target[1]})
-        associations = [a for a in table.get("Associations") or []
-                        if (a.get("AssociationState") or {}).get("State", "associated") == "associated"]
-        main = any(a.get("Main") for a in associations)
-        uid = p.add("route-table", table["RouteTableId"], "aws.ec2.route_table", table,
-                    {"main": main, "routes": routes})
-        p.in_vpc(uid, table)
-        for association in associations:
-            if association.get("SubnetId"):
-                p.relate(p.uid("subnet", association["SubnetId"]), "uses_route_table", uid)
+    associations = [a for a in table.get("Associations") or []
+                    if (a.get("AssociationState") or {}).get("State", "associated") == "associated"]
+    resource = build(out, "aws.ec2.route_table", table, account, region, mapped=Mapped(attributes={
+        "main": any(a.get("Main") for a in associations), "routes": routes}))
+    for association in associations:
+        if association.get("SubnetId"):
+            out.relations.append(Relation(src=ec2_arn(account, region, "subnet", association["SubnetId"]),
+                                          kind="uses_route_table", dst=resource.uid))
 
 
-def _nat_gateways(p: _Parser, gateways: list[dict[str, Any]]) -> None:
-    for nat in gateways:
-        if nat.get("State") == "deleted":
-            continue
-        attributes: dict[str, Any] = {"state": nat.get("State")}
-        if nat.get("ConnectivityType"):
-            attributes["connectivity_type"] = nat["ConnectivityType"]
-        uid = p.add("natgateway", nat["NatGatewayId"], "aws.ec2.nat_gateway", nat, attributes)
-        if nat.get("SubnetId"):
-            p.relate(uid, "in_subnet", p.uid("subnet", nat["SubnetId"]))
-
-
-def flatten_permissions(permissions: list[dict[str, Any]], account: str, region: str) -> list[dict[str, Any]]:
-    """Security-group ``IpPermissions`` as one normalised rule per peer (CIDR, IPv6, SG, prefix list).
+def rules(permissions: list[dict[str, Any]], account: str, region: str) -> list[dict[str, Any]]:
+    """Hook ``rules``: ``IpPermissions`` as one normalised rule per peer (CIDR, IPv6, SG, prefix list).
 
     A peer security group is given by its uid (``ec2_arn``), in the peer's account when it names one.
     """
-    rules: list[dict[str, Any]] = []
+    result: list[dict[str, Any]] = []
     for permission in permissions:
-        protocol = normalise_protocol(permission.get("IpProtocol", "-1"))
-        low, high = port_range(protocol, permission.get("FromPort"), permission.get("ToPort"))
-        base = {"protocol": protocol, "from_port": low, "to_port": high}
+        proto = normalise.protocol(permission.get("IpProtocol", "-1"))
+        base = {"protocol": proto, **normalise.rule_ports(proto, permission.get("FromPort"), permission.get("ToPort"))}
         for peer in permission.get("IpRanges") or []:
-            rules.append({**base, "cidr": peer["CidrIp"], "description": peer.get("Description")})
+            result.append(_rule(base, peer, cidr=peer["CidrIp"]))
         for peer in permission.get("Ipv6Ranges") or []:
-            rules.append({**base, "cidr": peer["CidrIpv6"], "description": peer.get("Description")})
+            result.append(_rule(base, peer, cidr=peer["CidrIpv6"]))
         for peer in permission.get("UserIdGroupPairs") or []:
-            if not peer.get("GroupId"):
-                continue
-            owner = peer.get("UserId") or account
-            rules.append({**base, "source_security_group": ec2_arn(owner, region, "security-group", peer["GroupId"]),
-                          "description": peer.get("Description")})
+            if peer.get("GroupId"):
+                owner = peer.get("UserId") or account
+                result.append(_rule(base, peer, source_security_group=ec2_arn(owner, region, "security-group",
+                                                                              peer["GroupId"])))
         for peer in permission.get("PrefixListIds") or []:
-            rules.append({**base, "prefix_list": peer["PrefixListId"], "description": peer.get("Description")})
-    return rules
+            result.append(_rule(base, peer, prefix_list=peer["PrefixListId"]))
+    return result
 
 
-def _security_groups(p: _Parser, groups: list[dict[str, Any]]) -> None:
-    for group in groups:
-        uid = p.add("security-group", group["GroupId"], "aws.ec2.security_group", group, {
-            "group_name": group.get("GroupName"),
-            "ingress": flatten_permissions(group.get("IpPermissions") or [], p.account, p.region),
-            "egress": flatten_permissions(group.get("IpPermissionsEgress") or [], p.account, p.region),
-        })
-        p.in_vpc(uid, group)
+def _rule(base: dict[str, Any], peer: dict[str, Any], **fields: str) -> dict[str, Any]:
+    rule = {**base, **fields}
+    if peer.get("Description"):
+        rule["description"] = peer["Description"]
+    return rule
 
 
-def _network_acls(p: _Parser, acls: list[dict[str, Any]]) -> None:
-    for acl in acls:
-        entries = []
-        for entry in acl.get("Entries") or []:
-            protocol = normalise_protocol(entry.get("Protocol", "-1"))
-            ports = entry.get("PortRange") or {}
-            low, high = port_range(protocol, ports.get("From"), ports.get("To"))
-            entries.append({"rule_number": int(entry["RuleNumber"]), "egress": bool(entry.get("Egress", False)),
-                            "action": str(entry.get("RuleAction", "")).lower(), "protocol": protocol,
-                            "cidr": entry.get("CidrBlock") or entry.get("Ipv6CidrBlock"),
-                            "from_port": low, "to_port": high})
-        uid = p.add("network-acl", acl["NetworkAclId"], "aws.ec2.network_acl", acl,
-                    {"is_default": bool(acl.get("IsDefault", False)), "entries": entries})
-        p.in_vpc(uid, acl)
-        for association in acl.get("Associations") or []:
-            if association.get("SubnetId"):
-                p.relate(p.uid("subnet", association["SubnetId"]), "uses_network_acl", uid)
-
-
-def _instance(p: _Parser, instance: dict[str, Any]) -> None:
-    state = (instance.get("State") or {}).get("Name")
-    if state == "terminated":
-        return
-    monitoring = (instance.get("Monitoring") or {}).get("State")
-    uid = p.add("instance", instance["InstanceId"], "aws.ec2.instance", instance, {
-        "instance_type": instance.get("InstanceType"),
-        "availability_zone": (instance.get("Placement") or {}).get("AvailabilityZone"),
-        "state": state,
-        "public_ip": instance.get("PublicIpAddress"),
-        "detailed_monitoring": monitoring in ("enabled", "pending"),
-    })
-    p.in_vpc(uid, instance)
-    interfaces = instance.get("NetworkInterfaces") or []
-    subnets = dict.fromkeys([instance.get("SubnetId")] + [eni.get("SubnetId") for eni in interfaces])
-    groups = dict.fromkeys([g.get("GroupId") for g in instance.get("SecurityGroups") or []]
-                           + [g.get("GroupId") for eni in interfaces for g in eni.get("Groups") or []])
-    for subnet in subnets:
-        if subnet:
-            p.relate(uid, "in_subnet", p.uid("subnet", subnet))
-    for group in groups:
-        if group:
-            p.relate(uid, "uses_security_group", p.uid("security-group", group))
-
-
-def _vpc_endpoints(p: _Parser, endpoints: list[dict[str, Any]]) -> None:
-    for endpoint in endpoints:
-        if str(endpoint.get("State", "")).lower() == "deleted":
-            continue
-        attributes: dict[str, Any] = {"service_name": endpoint.get("ServiceName")}
-        if endpoint.get("VpcEndpointType"):
-            attributes["endpoint_type"] = endpoint["VpcEndpointType"]
-        uid = p.add("vpc-endpoint", endpoint["VpcEndpointId"], "aws.ec2.vpc_endpoint", endpoint, attributes)
-        p.in_vpc(uid, endpoint)
-        for subnet in endpoint.get("SubnetIds") or []:
-            p.relate(uid, "in_subnet", p.uid("subnet", subnet))
-        for group in endpoint.get("Groups") or []:
-            if group.get("GroupId"):
-                p.relate(uid, "uses_security_group", p.uid("security-group", group["GroupId"]))
+def nacl_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hook ``nacl_entries``: NACL entries with protocols and ports normalised."""
+    result = []
+    for entry in entries:
+        proto = normalise.protocol(entry.get("Protocol", "-1"))
+        ports = entry.get("PortRange") or {}
+        icmp = entry.get("IcmpTypeCode") or {}
+        low, high = (icmp.get("Type"), icmp.get("Code")) if proto in normalise.ICMP_PROTOCOLS else (
+            ports.get("From"), ports.get("To"))
+        item: dict[str, Any] = {"rule_number": int(entry["RuleNumber"]), "egress": bool(entry.get("Egress", False)),
+                                "action": str(entry.get("RuleAction", "")).lower(), "protocol": proto,
+                                **normalise.rule_ports(proto, low, high)}
+        cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+        if cidr:
+            item["cidr"] = cidr
+        result.append(item)
+    return result

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Relation, Resource
+from ..model.vocabulary.efs import FILE_SYSTEM
 from .base import CallContext, Collected
+from .engine import build, failed
 
 SERVICE = "efs"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -21,7 +22,6 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "efs:DescribeLifecycleConfiguration": ("aws.efs.file_system",),
 }
 
-_FILE_SYSTEM = "aws.efs.file_system"
 
 
 def fetch(ctx: CallContext) -> dict[str, Any]:
@@ -57,31 +57,16 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     """Resources and relations from the raw ``fetch`` output (pure)."""
     out = Collected()
     for entry in raw.get("file_systems") or []:
-        system = entry["file_system"]
-        fs_id = system["FileSystemId"]
-        uid = system.get("FileSystemArn") or f"arn:aws:elasticfilesystem:{region}:{account}:file-system/{fs_id}"
         errors: dict[str, str] = entry.get("errors") or {}
-        attrs: dict[str, Any] = {"encrypted": bool(system.get("Encrypted")),
-                                 "tags": {t["Key"]: t.get("Value", "") for t in system.get("Tags") or []}}
-        if system.get("AvailabilityZoneName"):
-            attrs["one_zone_availability_zone"] = system["AvailabilityZoneName"]
-        unknown: dict[str, str] = {}
-        if "lifecycle_transition_to_ia" in errors:
-            unknown["lifecycle_transition_to_ia"] = errors["lifecycle_transition_to_ia"]
-        else:
-            transition = next((p["TransitionToIA"] for p in entry.get("lifecycle_policies") or []
-                               if p.get("TransitionToIA")), None)
-            if transition:
-                attrs["lifecycle_transition_to_ia"] = transition
-        unknown_relations = {kind: errors[kind] for kind in ("in_subnet", "uses_security_group") if kind in errors}
-        out.resources.append(Resource(uid=uid, type=_FILE_SYSTEM, name=system.get("Name") or fs_id, account=account,
-                                      region=region, attributes=attrs, unknown=unknown,
-                                      unknown_relations=unknown_relations))
-        targets = entry.get("mount_targets") or []
-        for subnet in sorted({t["SubnetId"] for t in targets if t.get("SubnetId")}):
-            out.relations.append(Relation(src=uid, kind="in_subnet",
-                                          dst=f"arn:aws:ec2:{region}:{account}:subnet/{subnet}"))
-        for group in sorted({g for t in targets for g in t.get("SecurityGroups") or []}):
-            out.relations.append(Relation(src=uid, kind="uses_security_group",
-                                          dst=f"arn:aws:ec2:{region}:{account}:security-group/{group}"))
+        targets: Any = entry.get("mount_targets") or []
+        if "in_subnet" in errors:
+            targets = failed(errors["in_subnet"], "mount targets")
+        elif "uses_security_group" in errors:
+            targets = [{k: v for k, v in t.items() if k != "SecurityGroups"} for t in targets]
+        item = {**entry["file_system"], "MountTargets": targets,
+                "LifecyclePolicies": failed(errors["lifecycle_transition_to_ia"], "lifecycle")
+                if "lifecycle_transition_to_ia" in errors else entry.get("lifecycle_policies") or []}
+        resource = build(out, FILE_SYSTEM, item, account, region)
+        if "uses_security_group" in errors:
+            resource.unknown_relations["uses_security_group"] = errors["uses_security_group"]
     return out

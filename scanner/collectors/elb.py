@@ -3,18 +3,20 @@
 Batch calls list the load balancers and target groups; tags come 20 resources per ``DescribeTags``.
 Attributes (cross-zone, deletion protection, stickiness, draining) have no batch call, so they are
 read per resource; a failed per-resource call marks only those attributes unknown on that resource.
-``DescribeTargetHealth`` is called once per *instance* target group: it is the only source of the
-target group -> instance edges (edges to Auto Scaling groups come from the autoscaling collector,
-which reads each group's ``TargetGroupARNs``).
+``DescribeTargetHealth`` is called once per *instance* or *ip* target group: it gives each target's zone
+and health state (``target_health``), and for instance groups it is the only source of the target
+group -> instance edges (edges to Auto Scaling groups come from the autoscaling collector, which reads
+each group's ``TargetGroupARNs``; ip targets are addresses, not resources).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..model import Relation, Resource
+from ..model import Resource
+from ..model.mapping import Mapped
 from .base import CallContext, Collected
-from .ec2 import ec2_arn, tags_dict
+from .engine import build, failed
 
 SERVICE = "elbv2"
 
@@ -31,9 +33,8 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 
 TAG_BATCH = 20
-_LB_ATTRIBUTES = ("cross_zone_enabled", "deletion_protection")
-_TG_ATTRIBUTES = ("stickiness_enabled", "stickiness_type", "deregistration_delay_seconds")
-_CLASSIC_ATTRIBUTES = ("cross_zone_enabled", "connection_draining")
+ZONAL_TARGET_TYPES = ("instance", "ip")
+"""Target types whose targets sit in an Availability Zone (target health is read for these)."""
 
 
 def classic_elb_arn(account: str, region: str, name: str) -> str:
@@ -84,7 +85,7 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
         ctx, "elbv2", "DescribeTargetGroupAttributes", TargetGroupArn=tg["TargetGroupArn"]) for tg in groups}
     raw["target_health"] = {tg["TargetGroupArn"]: _per_resource(
         ctx, "elbv2", "DescribeTargetHealth", TargetGroupArn=tg["TargetGroupArn"])
-        for tg in groups if tg.get("TargetType", "instance") == "instance"}
+        for tg in groups if tg.get("TargetType", "instance") in ZONAL_TARGET_TYPES}
     arns = [lb["LoadBalancerArn"] for lb in lbs] + [tg["TargetGroupArn"] for tg in groups]
     raw["tags"] = _tags(ctx, "elbv2", "ResourceArns", arns)
 
@@ -96,17 +97,11 @@ def fetch(ctx: CallContext) -> dict[str, Any]:
     return raw
 
 
-def _is_true(value: Any) -> bool:
-    return str(value).lower() == "true"
-
-
-def _apply_tags(entry: dict[str, Any] | None, attributes: dict[str, Any], unknown: dict[str, str]) -> None:
-    if entry is None:
-        unknown["tags"] = "tags were not read"
-    elif "Error" in entry:
-        unknown["tags"] = entry["Error"]
-    else:
-        attributes["tags"] = tags_dict(entry.get("Tags"))
+def _response(entry: dict[str, Any] | None, key: str, what: str) -> Any:
+    """A per-resource response's ``key``, or an ``Unknown`` when the call failed (its attributes unknown)."""
+    if entry is None or "Error" in entry:
+        return failed((entry or {}).get("Error"), what)
+    return entry.get(key) or []
 
 
 def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
@@ -114,117 +109,38 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     out = Collected()
     errors: dict[str, str] = raw.get("errors") or {}
     tags: dict[str, Any] = raw.get("tags") or {}
-
-    def subnet(subnet_id: str) -> str:
-        return ec2_arn(account, region, "subnet", subnet_id)
-
-    def relate(src: str, kind: str, dst: str) -> None:
-        out.relations.append(Relation(src=src, kind=kind, dst=dst))
-
     for lb in raw.get("load_balancers") or []:
         uid = lb["LoadBalancerArn"]
-        attributes, unknown = _lb_attributes(lb, (raw.get("lb_attributes") or {}).get(uid))
-        _apply_tags(tags.get(uid), attributes, unknown)
+        item = {**lb, "Attributes": _response((raw.get("lb_attributes") or {}).get(uid), "Attributes",
+                                              "load balancer attributes"),
+                "Tags": _response(tags.get(uid), "Tags", "tags")}
         missing = {"targets": errors["target_groups"]} if "target_groups" in errors else {}
-        out.resources.append(Resource(uid=uid, type="aws.elbv2.load_balancer", name=lb.get("LoadBalancerName"),
-                                      account=account, region=region, attributes=attributes, unknown=unknown,
-                                      unknown_relations=missing))
-        if lb.get("VpcId"):
-            relate(uid, "in_vpc", ec2_arn(account, region, "vpc", lb["VpcId"]))
-        for zone in lb.get("AvailabilityZones") or []:
-            if zone.get("SubnetId"):
-                relate(uid, "in_subnet", subnet(zone["SubnetId"]))
-        for group in lb.get("SecurityGroups") or []:
-            relate(uid, "uses_security_group", ec2_arn(account, region, "security-group", group))
-
+        cross_zone_by_type(build(out, "aws.elbv2.load_balancer", item, account, region,
+                                 mapped=Mapped(unknown_relations=missing)))
     for tg in raw.get("target_groups") or []:
         uid = tg["TargetGroupArn"]
-        attributes, unknown = _tg_attributes(tg, (raw.get("tg_attributes") or {}).get(uid))
-        _apply_tags(tags.get(uid), attributes, unknown)
         health = (raw.get("target_health") or {}).get(uid)
-        unresolved = {"targets": health["Error"]} if health is not None and "Error" in health else {}
-        out.resources.append(Resource(uid=uid, type="aws.elbv2.target_group", name=tg.get("TargetGroupName"),
-                                      account=account, region=region, attributes=attributes, unknown=unknown,
-                                      unknown_relations=unresolved))
-        if tg.get("VpcId"):
-            relate(uid, "in_vpc", ec2_arn(account, region, "vpc", tg["VpcId"]))
-        for lb_arn in tg.get("LoadBalancerArns") or []:
-            relate(lb_arn, "targets", uid)
-        instances = dict.fromkeys(d["Target"]["Id"] for d in (health or {}).get("TargetHealthDescriptions") or [])
-        for instance in instances:
-            relate(uid, "targets", ec2_arn(account, region, "instance", instance))
-
+        item = {**tg, "Attributes": _response((raw.get("tg_attributes") or {}).get(uid), "Attributes",
+                                              "target group attributes"),
+                "Tags": _response(tags.get(uid), "Tags", "tags")}
+        if health is not None:
+            read = failed(health["Error"], "target health") if "Error" in health else health
+            item["Health"] = read
+            if tg.get("TargetType", "instance") == "instance":
+                item["TargetHealth"] = read  # the target group -> instance edges
+        build(out, "aws.elbv2.target_group", item, account, region)
     for lb in raw.get("classic") or []:
-        _classic(out, lb, raw, account, region)
+        name = lb["LoadBalancerName"]
+        item = {**lb, "Attributes": _response((raw.get("classic_attributes") or {}).get(name),
+                                              "LoadBalancerAttributes", "load balancer attributes"),
+                "Tags": _response((raw.get("classic_tags") or {}).get(name), "Tags", "tags")}
+        build(out, "aws.elb.load_balancer", item, account, region)
     return out
 
 
-def _lb_attributes(lb: dict[str, Any], response: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
-    lb_type = lb.get("Type", "application")
-    attributes: dict[str, Any] = {
-        "lb_type": lb_type,
-        "availability_zones": sorted({z["ZoneName"] for z in lb.get("AvailabilityZones") or [] if z.get("ZoneName")}),
-    }
-    if lb.get("Scheme"):
-        attributes["scheme"] = lb["Scheme"]
-    unknown: dict[str, str] = {}
-    if response is None or "Error" in response:
-        reason = (response or {}).get("Error", "load balancer attributes were not read")
-        unknown.update(dict.fromkeys(_LB_ATTRIBUTES, reason))
-    else:
-        values = {a["Key"]: a.get("Value") for a in response.get("Attributes") or []}
-        attributes["deletion_protection"] = _is_true(values.get("deletion_protection.enabled", "false"))
-        attributes["cross_zone_enabled"] = _is_true(values.get("load_balancing.cross_zone.enabled", "false"))
-    if lb_type == "application":
-        # AWS: cross-zone load balancing is always on at the ALB level, whatever the API reports.
-        attributes["cross_zone_enabled"] = True
-        unknown.pop("cross_zone_enabled", None)
-    return attributes, unknown
-
-
-def _tg_attributes(tg: dict[str, Any], response: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
-    fields = {"Protocol": "protocol", "Port": "port", "TargetType": "target_type",
-              "HealthCheckEnabled": "health_check_enabled", "HealthCheckProtocol": "health_check_protocol",
-              "HealthCheckPath": "health_check_path", "HealthCheckIntervalSeconds": "health_check_interval_seconds",
-              "HealthyThresholdCount": "healthy_threshold", "UnhealthyThresholdCount": "unhealthy_threshold"}
-    attributes: dict[str, Any] = {name: tg[key] for key, name in fields.items() if tg.get(key) is not None}
-    unknown: dict[str, str] = {}
-    if response is None or "Error" in response:
-        reason = (response or {}).get("Error", "target group attributes were not read")
-        unknown.update(dict.fromkeys(_TG_ATTRIBUTES, reason))
-        return attributes, unknown
-    values = {a["Key"]: a.get("Value") for a in response.get("Attributes") or []}
-    attributes["stickiness_enabled"] = _is_true(values.get("stickiness.enabled", "false"))
-    if values.get("stickiness.type"):
-        attributes["stickiness_type"] = values["stickiness.type"]
-    if values.get("deregistration_delay.timeout_seconds") is not None:
-        attributes["deregistration_delay_seconds"] = int(values["deregistration_delay.timeout_seconds"])
-    return attributes, unknown
-
-
-def _classic(out: Collected, lb: dict[str, Any], raw: dict[str, Any], account: str, region: str) -> None:
-    name = lb["LoadBalancerName"]
-    uid = classic_elb_arn(account, region, name)
-    attributes: dict[str, Any] = {"availability_zones": sorted(lb.get("AvailabilityZones") or [])}
-    if lb.get("Scheme"):
-        attributes["scheme"] = lb["Scheme"]
-    unknown: dict[str, str] = {}
-    response = (raw.get("classic_attributes") or {}).get(name)
-    if response is None or "Error" in response:
-        reason = (response or {}).get("Error", "load balancer attributes were not read")
-        unknown.update(dict.fromkeys(_CLASSIC_ATTRIBUTES, reason))
-    else:
-        values = response.get("LoadBalancerAttributes") or {}
-        attributes["cross_zone_enabled"] = bool((values.get("CrossZoneLoadBalancing") or {}).get("Enabled", False))
-        attributes["connection_draining"] = bool((values.get("ConnectionDraining") or {}).get("Enabled", False))
-    _apply_tags((raw.get("classic_tags") or {}).get(name), attributes, unknown)
-    out.resources.append(Resource(uid=uid, type="aws.elb.load_balancer", name=name, account=account,
-                                  region=region, attributes=attributes, unknown=unknown))
-    for subnet_id in lb.get("Subnets") or []:
-        out.relations.append(Relation(src=uid, kind="in_subnet", dst=ec2_arn(account, region, "subnet", subnet_id)))
-    for group in lb.get("SecurityGroups") or []:
-        out.relations.append(Relation(src=uid, kind="uses_security_group",
-                                      dst=ec2_arn(account, region, "security-group", group)))
-    for instance in lb.get("Instances") or []:
-        out.relations.append(Relation(src=uid, kind="targets",
-                                      dst=ec2_arn(account, region, "instance", instance["InstanceId"])))
+def cross_zone_by_type(resource: Resource) -> None:
+    """Hook ``cross_zone_by_type``: AWS balances an ALB across zones whatever the attribute reads; for
+    NLB/GWLB the attribute (absent = false) decides."""
+    if resource.attributes.get("lb_type", "application") == "application":
+        resource.attributes["cross_zone_enabled"] = True
+        resource.unknown.pop("cross_zone_enabled", None)

@@ -1,4 +1,4 @@
-"""S3 collector: buckets with versioning, replication rules and lifecycle rules (tags: not collected).
+"""S3 collector: buckets with versioning, replication rules, lifecycle rules and tags.
 
 S3 is global: the orchestrator runs this collector in one Region only. ``ListBuckets`` lists every
 bucket of the account; each bucket's Region comes from the ``BucketRegion`` field of that response
@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Resource
+from ..model.values import Unknown
 from .base import CallContext, Collected
+from .engine import build
 
 SERVICE = "s3"
 OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -22,14 +24,16 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "s3:GetBucketVersioning": ("aws.s3.bucket",),
     "s3:GetBucketReplication": ("aws.s3.bucket",),
     "s3:GetBucketLifecycleConfiguration": ("aws.s3.bucket",),
+    "s3:GetBucketTagging": ("aws.s3.bucket",),
 }
 
-_BUCKET = "aws.s3.bucket"
-# Per-bucket operation -> (attribute it feeds, the error code meaning "not configured").
+BUCKET = "aws.s3.bucket"
+# Per-bucket operation -> (the item key its response goes under, the error code meaning "not configured").
 _SETTINGS: dict[str, tuple[str, str | None]] = {
-    "GetBucketVersioning": ("versioning", None),
-    "GetBucketReplication": ("replication_rules", "ReplicationConfigurationNotFoundError"),
-    "GetBucketLifecycleConfiguration": ("lifecycle_rules", "NoSuchLifecycleConfiguration"),
+    "GetBucketVersioning": ("Versioning", None),
+    "GetBucketReplication": ("Replication", "ReplicationConfigurationNotFoundError"),
+    "GetBucketLifecycleConfiguration": ("Lifecycle", "NoSuchLifecycleConfiguration"),
+    "GetBucketTagging": ("Tagging", "NoSuchTagSet"),
 }
 
 
@@ -66,7 +70,7 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
     out = Collected()
     regions: dict[str, str | None] = raw.get("destination_regions") or {}
     for entry in raw.get("buckets") or []:
-        out.resources.append(_bucket(entry, account, regions))
+        _bucket(entry, account, regions, out)
     return out
 
 
@@ -93,54 +97,28 @@ def _location(ctx: CallContext, name: str, errors: dict[str, str]) -> str | None
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
 
 
-def _bucket(entry: dict[str, Any], account: str, regions: dict[str, str | None]) -> Resource:
-    attrs: dict[str, Any] = {}
-    unknown: dict[str, str] = {}
-    for operation, (attr, not_found) in _SETTINGS.items():
+def _bucket(entry: dict[str, Any], account: str, regions: dict[str, str | None], out: Collected) -> None:
+    item: dict[str, Any] = {"Name": entry["name"]}
+    for operation, (key, not_found) in _SETTINGS.items():
         error = entry["errors"].get(operation)
         if error is not None and error != not_found:
-            unknown[attr] = f"{operation}: {error}"
-            continue
-        response = entry["responses"].get(operation, {})
-        if attr == "versioning":
-            attrs[attr] = response.get("Status") or "Disabled"
-        elif attr == "replication_rules":
-            rules = (response.get("ReplicationConfiguration") or {}).get("Rules") or []
-            attrs[attr] = [_replication_rule(rule, regions) for rule in rules]
-            unknown.update({f"replication_rules.{i}.destination_region": "destination bucket Region not readable"
-                            for i, rule in enumerate(attrs[attr]) if rule.get("destination_bucket")
-                            and "destination_region" not in rule})
-        elif attr == "lifecycle_rules":
-            attrs[attr] = [_lifecycle_rule(rule) for rule in response.get("Rules") or []]
+            item[key] = Unknown(f"{operation}: {error}")
         else:
-            attrs[attr] = {t["Key"]: t.get("Value", "") for t in response.get("TagSet") or []}
+            item[key] = entry["responses"].get(operation, {})
+    resource = build(out, BUCKET, item, account, entry.get("region") or "", resource_region=entry.get("region"))
     if "GetBucketLocation" in entry["errors"]:
-        unknown["region"] = f"GetBucketLocation: {entry['errors']['GetBucketLocation']}"
-    return Resource(uid=bucket_uid(entry["name"]), type=_BUCKET, name=entry["name"], account=account,
-                    region=entry.get("region"), attributes=attrs, unknown=unknown)
+        resource.unknown["region"] = f"GetBucketLocation: {entry['errors']['GetBucketLocation']}"
+    destination_regions(resource, regions)
 
 
-def _replication_rule(rule: dict[str, Any], regions: dict[str, str | None]) -> dict[str, Any]:
-    destination = rule.get("Destination") or {}
-    item: dict[str, Any] = {"status": rule.get("Status", "Enabled"),
-                            "replication_time_enabled": (destination.get("ReplicationTime") or {}).get("Status")
-                            == "Enabled"}
-    if destination.get("Bucket"):
-        item["destination_bucket"] = destination["Bucket"]
-        target_region = regions.get(bucket_name(destination["Bucket"]))
-        if target_region:
-            item["destination_region"] = target_region
-    return item
-
-
-def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    transitions = [{k: v for k, v in (("days", t.get("Days")), ("storage_class", t.get("StorageClass")))
-                    if v is not None} for t in rule.get("Transitions") or []]
-    item: dict[str, Any] = {"status": rule.get("Status", "Enabled"), "transitions": transitions}
-    noncurrent = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
-    if noncurrent is not None:
-        item["noncurrent_expiration_days"] = noncurrent
-    abort = (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")
-    if abort is not None:
-        item["abort_incomplete_upload_days"] = abort
-    return item
+def destination_regions(resource: Resource, regions: dict[str, str | None]) -> None:
+    """Each replication rule's destination Region, from the destination bucket's location."""
+    for index, rule in enumerate(resource.attributes.get("replication_rules") or []):
+        target = rule.get("destination_bucket")
+        if not target:
+            continue
+        region = regions.get(bucket_name(target))
+        if region:
+            rule["destination_region"] = region
+        else:
+            resource.unknown[f"replication_rules.{index}.destination_region"] = "destination bucket Region not readable"

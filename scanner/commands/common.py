@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..graph import Graph
     from ..model import CoverageGap, Finding, Snapshot, Source
     from ..policy import Config, Pack
+    from ..reports import Report
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 FORMATS = ("rich", "json", "sarif", "junit", "markdown", "html")
@@ -32,6 +37,13 @@ def csv(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
 
 
+def output_path(value: str) -> Path:
+    """``--output FILE``: a path naming a file (``''`` would silently mean the current directory)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path names no file")
+    return Path(value)
+
+
 def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     """The policy-selection and report options of ``scan`` and ``iac``."""
     group = parser.add_argument_group("policies and output")
@@ -42,43 +54,152 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--only", type=csv, default=set(), metavar="ID,...", help="run only these policies")
     group.add_argument("--skip", type=csv, default=set(), metavar="ID,...", help="skip these policies")
     group.add_argument("--format", choices=FORMATS, default="rich", help="report format (default: rich)")
-    group.add_argument("--output", "-o", type=Path, help="write the report to FILE (atomically)")
+    group.add_argument("--output", "-o", type=output_path, metavar="FILE",
+                       help="write the report to FILE (atomically; a symlink, FIFO or device is written through)")
     group.add_argument("--fail-on", choices=SEVERITIES, default="low",
                        help="exit 1 when a finding at or above this severity fails (default: low)")
     group.add_argument("--allow-unknown", action="store_true",
                        help="do not count unknown/error findings (incomplete data) as failures")
+    group.add_argument("--fail-on-unevaluated", type=csv, default=set(), metavar="TYPE,...",
+                       help="fail when resources of these source types (AWS::Lambda::Function, aws_lambda_function...) "
+                       "are present, which haguard does not model")
     group.add_argument("--show-passed", action="store_true", help="list passing findings in the rich report")
     group.add_argument("--verbose", "-v", action="store_true", help="show full evidence in the rich report")
 
 
+_LIVE_ONLY = {"regions": [], "profile": None, "accounts": None, "org": False, "role_arn": None,
+              "external_id": None, "workers": 8, "lag_window": "7d", "budget": "20/100", "session_duration": "1h",
+              "refresh_margin": "15m"}
+"""Live-scan option destinations and their defaults (``scanner.live.cli_args``)."""
+
+
+def check_option_conflicts(args: argparse.Namespace) -> None:
+    """Options that contradict each other, or that would run nothing, are usage errors."""
+    only, skip = getattr(args, "only", set()) or set(), getattr(args, "skip", set()) or set()
+    both = sorted(only & skip)
+    if both:
+        raise UsageError(f"haguard: --only and --skip both name {', '.join(both)}")
+    if getattr(args, "no_builtin", False) and not getattr(args, "policies", None):
+        raise UsageError("haguard: --no-builtin needs --policies (otherwise no policy would run)")
+    offline = getattr(args, "snapshot", None) or getattr(args, "example", False)
+    if offline:
+        given = [name for name, default in _LIVE_ONLY.items() if getattr(args, name, default) != default]
+        if given:
+            option = "--" + given[0].replace("_", "-").replace("regions", "region")
+            source = "--snapshot" if getattr(args, "snapshot", None) else "--example"
+            raise UsageError(f"haguard scan: {option} applies to live scans only, not with {source}")
+    output, save = getattr(args, "output", None), getattr(args, "save", None)
+    if output is not None and save is not None and _same_file(output, save):
+        raise UsageError("haguard scan: --output and --save name the same file")
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Same existing file (inode), or the same path once symlinks are resolved."""
+    ids = _identity(a), _identity(b)
+    return (ids[0] is not None and ids[0] == ids[1]) or os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_output_not_input(args: argparse.Namespace, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """``--output`` and ``--save`` must not name a file this run reads (by inode: links and hard links count)."""
+    inputs = [item for item in inputs if os.path.isfile(item)]
+    for option in ("output", "save"):
+        target = getattr(args, option, None)
+        if target is None:
+            continue
+        for item in inputs:
+            if _same_file(target, item):
+                raise UsageError(f"haguard: --{option} {target} would overwrite the input {item}")
+
+
+def run_inputs(args: argparse.Namespace, pack: Pack | None = None, config: Config | None = None,
+               snapshots: Iterable[Snapshot] = ()) -> list[str]:
+    """Every file the run reads: policies, config, snapshot, IaC paths and the files behind each snapshot."""
+    inputs: list[str] = [str(p) for p in getattr(args, "policies", None) or []]
+    inputs += [str(p) for p in getattr(args, "paths", None) or []]
+    for name in ("snapshot", "config"):
+        if getattr(args, name, None):
+            inputs.append(str(getattr(args, name)))
+    if pack is not None:
+        inputs += [str(loaded.path) for loaded in pack.policies.values()]
+    if config is not None and config.path:
+        inputs.append(config.path)
+    inputs += [file for snapshot in snapshots for file in snapshot.source.files]
+    return inputs
+
+
 def load_pack_and_config(args: argparse.Namespace) -> tuple[Pack, Config | None]:
-    """The policy pack and config the options name; unknown ``--only``/``--skip`` ids are usage errors."""
+    """The policy pack and config the options name; unknown ``--only``/``--skip`` ids and conflicts are usage errors."""
     from ..policy import check_config, load_config, load_pack
 
+    check_option_conflicts(args)
+    check_output_not_input(args, run_inputs(args))
     pack = load_pack(args.policies, replace=args.no_builtin)
     for name in ("only", "skip"):
         unknown = sorted(getattr(args, name, set()) - set(pack.policies))
         if unknown:
-            raise UsageError(f"haguard: --{name}: unknown policy id {', '.join(unknown)}")
+            from ..policy.checks import did_you_mean
+
+            raise UsageError(f"haguard: --{name}: unknown policy id {', '.join(unknown)}"
+                             f"{did_you_mean(unknown[0], pack.policies)}")
     config = load_config(args.config) if getattr(args, "config", None) else None
     if config is not None:
         check_config(pack, config)
+    selected = [loaded.id for loaded in pack.ordered() if _selected(args, loaded.id, config)]
+    if not selected:
+        raise UsageError("haguard: no policy left to run (check --only, --skip, --policies and the config's "
+                         "enabled: false settings)")
     return pack, config
 
 
+def _selected(args: argparse.Namespace, policy_id: str, config: Config | None) -> bool:
+    only, skip = getattr(args, "only", set()), getattr(args, "skip", set())
+    settings = config.policies.get(policy_id) if config is not None else None
+    return (not only or policy_id in only) and policy_id not in skip and (settings is None or settings.enabled)
+
+
 def evaluate_and_report(args: argparse.Namespace, pack: Pack, config: Config | None,
-                        snapshots: list[Snapshot], source: Source) -> int:
-    """Evaluate ``pack`` over each snapshot, write the report, return the exit code."""
+                        snapshots: list[Snapshot], source: Source,
+                        on_report: Callable[[Report, int], None] | None = None) -> int:
+    """Evaluate ``pack`` over each snapshot, write the report, return the exit code.
+
+    ``on_report(report, exit_code)`` runs before the report is written (``scan --history`` records there).
+    """
+    graphs: list[Any] | None = [] if args.format == "html" else None  # the HTML topology picture only
+    report, code = evaluate_snapshots(args, pack, config, snapshots, source, graphs=graphs)
+    if on_report is not None:
+        on_report(report, code)
+    check_output_not_input(args, run_inputs(args, pack, config, snapshots))
+    write_report(args, report, graphs=graphs or [])
+    return code
+
+
+def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | None, snapshots: list[Snapshot],
+                       source: Source, *, graphs: list[Any] | None = None) -> tuple[Report, int]:
+    """The report of ``pack`` over the snapshots and its exit code (0 or 1); ``graphs`` collects the graphs."""
     from ..graph import build_graph
     from ..policy import evaluate
 
     findings: list[Finding] = []
     coverage = []
+    resilience = []
+    targets = recovery_targets(pack, config)
     for snapshot in snapshots:
         graph = build_graph(snapshot)
         findings.extend(evaluate(pack, graph, config, only=args.only or None, skip=args.skip or None))
         coverage.extend(snapshot.coverage)
-    return report_findings(args, pack, findings, coverage, source)
+        resilience.extend(resilience_of(graph, targets))
+        if graphs is not None:
+            graphs.append(graph)
+    return build_run_report(args, pack, findings, coverage, source, resources=sum(len(s.resources) for s in snapshots),
+                            unevaluated=[u for s in snapshots for u in s.unevaluated], resilience=resilience)
 
 
 def selected_policies(args: argparse.Namespace, pack: Pack) -> set[str]:
@@ -86,23 +207,53 @@ def selected_policies(args: argparse.Namespace, pack: Pack) -> set[str]:
     return {p for p in pack.policies if (not args.only or p in args.only) and p not in args.skip}
 
 
-def report_findings(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[CoverageGap],
-                    source: Source) -> int:
-    """Write the report of ``findings`` and return the exit code (coverage gaps count as incomplete)."""
+def build_run_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[CoverageGap],
+                     source: Source, *, resources: int, unevaluated: list[Any], resilience: list[Any]
+                     ) -> tuple[Report, int]:
+    """The report of ``findings`` and its exit code (0 or 1; coverage gaps count as incomplete)."""
     from ..model import Severity
     from ..reports import build_report
 
     selected = selected_policies(args, pack)
     policies = [p.info() for p in pack.ordered() if p.id in selected]
     report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                          allow_unknown=args.allow_unknown, coverage=coverage)
-    write_report(args, report)
+                          allow_unknown=args.allow_unknown, coverage=coverage, resources=resources,
+                          unevaluated=unevaluated, fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()),
+                          resilience=resilience)
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
-    return EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
+    return report, EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
-def write_report(args: argparse.Namespace, report: Any) -> None:
-    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout."""
+RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"
+
+
+def recovery_targets(pack: Pack, config: Config | None) -> dict[str, Any]:
+    """The RPO/RTO targets and workload tag of the pack's estimate policies (with the config's overrides)."""
+    from ..policy.engine import resolve_params
+
+    found: dict[str, Any] = {"workload_tag": "workload"}
+    for policy_id, name in ((RPO_POLICY, "rpo_target_seconds"), (RTO_POLICY, "rto_target_seconds")):
+        loaded = pack.policies.get(policy_id)
+        if loaded is not None:
+            params = resolve_params(loaded, config)
+            found[name] = params.get(name)
+            found["workload_tag"] = params.get("workload_tag", found["workload_tag"])
+    return found
+
+
+def resilience_of(graph: Any, targets: dict[str, Any]) -> list[Any]:
+    """The resilience-by-workload rows of one graph, against the targets."""
+    from ..graph.recovery import resilience_rows
+    from ..reports.resilience import ResilienceRow
+
+    promised = {"rpo_seconds": targets.get("rpo_target_seconds"), "rto_seconds": targets.get("rto_target_seconds")}
+    return [ResilienceRow.model_validate({**row, "targets": promised})
+            for row in resilience_rows(graph, str(targets["workload_tag"]))]
+
+
+def write_report(args: argparse.Namespace, report: Any, *, graphs: Sequence[Graph] = ()) -> None:
+    """Render ``report`` in ``--format`` to ``--output`` (atomically) or stdout; ``graphs`` feed the HTML
+    report's topology picture. A write error is an ``InputError``."""
     from ..reports import render
 
     if args.format == "rich":
@@ -118,14 +269,48 @@ def write_report(args: argparse.Namespace, report: Any) -> None:
             render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
             text = buffer.getvalue()
         else:
-            render_rich(report, Console(), show_passed=args.show_passed, verbose=args.verbose)
-            return
+            terminal = Console()  # the terminal's width and colours, rendered to a buffer: write errors are ours
+            buffer = io.StringIO()
+            console = Console(file=buffer, width=terminal.width, color_system=terminal.color_system,
+                              force_terminal=terminal.is_terminal, no_color=terminal.no_color)
+            render_rich(report, console, show_passed=args.show_passed, verbose=args.verbose)
+            text = buffer.getvalue()
     else:
-        text = render(report, args.format)
+        text = render(report, args.format, graphs=graphs)
         assert text is not None
     if args.output:
         from ..model import write_atomically
 
         write_atomically(args.output, text.encode())
     else:
-        sys.stdout.write(text)
+        with _stdout_errors():
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is None:
+                sys.stdout.write(text)
+            else:  # UTF-8 whatever the locale's encoding, so that no character can fail the write
+                sys.stdout.flush()
+                binary.write(text.encode("utf-8"))
+                binary.flush()
+
+
+@contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """Turn a failed write to stdout (a full device, a closed pipe) into one ``InputError`` line."""
+    from ..errors import InputError
+
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        _discard_stdout()
+        raise InputError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -15,6 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
     subcommands = parser.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", parser_class=Parser)
     subcommands.required = True
     listing = subcommands.add_parser("list", help="list the policies")
+    listing.add_argument("--format", choices=("rich", "markdown"), default="rich",
+                         help="markdown: the README's pack and parameter tables")
     show = subcommands.add_parser("show", help="show one policy")
     show.add_argument("id")
     validate = subcommands.add_parser("validate", help="validate policy files or directories")
@@ -49,6 +51,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{count} policies valid")
         return EXIT_OK
     pack = load_pack(args.policies, replace=args.no_builtin)
+    if args.policy_command == "list" and args.format == "markdown":
+        from ..policy.catalogue import pack_markdown
+
+        print(pack_markdown(pack), end="")
+        return EXIT_OK
     if args.policy_command == "list":
         from rich.console import Console
         from rich.table import Table

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .common import UsageError, add_evaluation_options, evaluate_and_report, load_pack_and_config
+from .history import add_history_option, history_recorder, open_history_option
+
+if TYPE_CHECKING:
+    from ..model import Snapshot
 
 NAME = "scan"
 HELP = "evaluate the policies over live AWS, a saved snapshot or the example"
@@ -25,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
         parser.add_argument("--save", type=Path, metavar="FILE",
                             help="write the collected snapshot to FILE (gzip when it ends in .gz)")
         add_shard_arguments(parser)
+    add_history_option(parser, "record the run in the history database (default: {default})")
     add_evaluation_options(parser)
 
 
@@ -34,19 +40,33 @@ def run(args: argparse.Namespace) -> int:
         for option in ("save", "save_dir", "resume"):
             if getattr(args, option, None):
                 raise UsageError(f"haguard: --{option.replace('_', '-')} applies to live scans only")
-        if args.snapshot and args.snapshot.is_dir():
-            from .sharded import evaluate_directory
+    store = open_history_option(args)  # a bad history file fails before a long scan, not after it
+    try:
+        if not (args.snapshot or args.example) or (args.snapshot and args.snapshot.is_dir()):  # live scans: shards
+            from .sharded import evaluate_directory, run_live
 
-            return evaluate_directory(args, pack, config, args.snapshot)
-        from ..model import load_snapshot
+            if args.snapshot:
+                return evaluate_directory(args, pack, config, args.snapshot, history=store)
+            return run_live(args, pack, config, history=store)
+        snapshot = _snapshot(args)
+        if store is None:
+            return evaluate_and_report(args, pack, config, [snapshot], snapshot.source)
+        from ..history import redacted
 
-        if args.example:
-            from ..examples import EXAMPLE_PATH
+        snapshot = redacted(snapshot)
+        return evaluate_and_report(args, pack, config, [snapshot], snapshot.source,
+                                   on_report=history_recorder(store, args, snapshot, pack, config))
+    finally:
+        if store is not None:
+            store.close()
 
-            snapshot = load_snapshot(EXAMPLE_PATH)
-        else:
-            snapshot = load_snapshot(args.snapshot)
-        return evaluate_and_report(args, pack, config, [snapshot], snapshot.source)
-    from .sharded import run_live
 
-    return run_live(args, pack, config)
+def _snapshot(args: argparse.Namespace) -> Snapshot:
+    """The saved snapshot file or the example the options name."""
+    from ..model import load_snapshot
+
+    if args.example:
+        from ..examples import EXAMPLE_PATH
+
+        return load_snapshot(EXAMPLE_PATH)
+    return load_snapshot(args.snapshot)

@@ -14,12 +14,22 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import UsageError, report_findings, selected_policies
+from .common import (
+    UsageError,
+    build_run_report,
+    check_output_not_input,
+    recovery_targets,
+    run_inputs,
+    selected_policies,
+    write_report,
+)
 
 if TYPE_CHECKING:
+    from ..history import HistoryStore
+    from ..model import Snapshot
     from ..policy import Config, Pack
     from ..shards.executors import Executor
-    from ..shards.store import AccountUnit
+    from ..shards.store import AccountUnit, ShardSet
 
 log = logging.getLogger("haguard")
 
@@ -42,12 +52,16 @@ def pack_spec(args: argparse.Namespace) -> object:
 
 
 def evaluate_directory(args: argparse.Namespace, pack: Pack, config: Config | None, directory: Path,
-                       executor: Executor | None = None) -> int:
-    """Evaluate the shard set in ``directory`` and report it (``scan --snapshot DIR``)."""
+                       executor: Executor | None = None, history: HistoryStore | None = None) -> int:
+    """Evaluate the shard set in ``directory`` and report it (``scan --snapshot DIR``); return the exit code.
+
+    ``--format html`` (the topology picture) and ``--history`` (the stored snapshot) need every account
+    at once: they load the whole set in this process, after the sharded evaluation.
+    """
     from ..model import Source
     from ..shards.evaluate import evaluate_shard_set
     from ..shards.executors import make_executor, parse_executor
-    from ..shards.store import ShardSet
+    from ..shards.store import MANIFEST, ShardSet
 
     shard_set = ShardSet.load(directory)
     manifest = shard_set.manifest
@@ -64,13 +78,30 @@ def evaluate_directory(args: argparse.Namespace, pack: Pack, config: Config | No
         if own:
             executor.start()
         result = evaluate_shard_set(units, pack, pack_spec(args), config, selected, executor, source,
-                                    blobs=not executor.spec.shared_filesystem)
+                                    blobs=not executor.spec.shared_filesystem, targets=recovery_targets(pack, config))
     finally:
         if own:
             executor.close()
     log.info("evaluated %d resources in %d accounts (%d in the joined graph)", result.resources,
              len(manifest.accounts), result.joined_resources)
-    return report_findings(args, pack, result.findings, result.coverage, source)
+    report, code = build_run_report(args, pack, result.findings, result.coverage, source, resources=result.resources,
+                                    unevaluated=result.unevaluated, resilience=result.resilience)
+    inputs = [*run_inputs(args, pack, config), str(directory / MANIFEST), *(str(f) for u in units for f in u.files)]
+    check_output_not_input(args, inputs)
+    if history is not None:
+        from ..history import redacted
+        from .history import history_recorder
+
+        snapshot = redacted(merged_snapshot(shard_set))
+        history_recorder(history, args, snapshot, pack, config)(report, code)
+    graphs = []
+    if args.format == "html":  # the topology picture draws every account graph
+        from ..graph import build_graph
+        from ..shards.evaluate import load_unit
+
+        graphs = [build_graph(load_unit(unit)) for unit in units]
+    write_report(args, report, graphs=graphs)
+    return code
 
 
 def _not_collected(units: list[AccountUnit], pack: Pack, selected: set[str], skipped: list[str]) -> None:
@@ -87,7 +118,7 @@ def _not_collected(units: list[AccountUnit], pack: Pack, selected: set[str], ski
             unit.gaps.append(gap)
 
 
-def run_live(args: argparse.Namespace, pack: Pack, config: Config | None) -> int:
+def run_live(args: argparse.Namespace, pack: Pack, config: Config | None, history: HistoryStore | None = None) -> int:
     """Collect the live scope as shards into ``--save-dir`` (or a temporary directory), then evaluate."""
     from ..live.cli_args import options_from_args
 
@@ -99,13 +130,13 @@ def run_live(args: argparse.Namespace, pack: Pack, config: Config | None) -> int
 
         ShardStore.check_new(Path(args.save_dir))
     if args.save_dir:
-        return _collect_and_evaluate(args, pack, config, options, Path(args.save_dir))
+        return _collect_and_evaluate(args, pack, config, options, Path(args.save_dir), history)
     with tempfile.TemporaryDirectory(prefix="haguard-shards-") as tmp:
-        return _collect_and_evaluate(args, pack, config, options, Path(tmp))
+        return _collect_and_evaluate(args, pack, config, options, Path(tmp), history)
 
 
 def _collect_and_evaluate(args: argparse.Namespace, pack: Pack, config: Config | None, options: object,
-                          directory: Path) -> int:
+                          directory: Path, history: HistoryStore | None) -> int:
     from .. import __version__
     from ..live.progress import ScanProgress
     from ..live.scan import collect_shards, prepare_collection
@@ -129,7 +160,7 @@ def _collect_and_evaluate(args: argparse.Namespace, pack: Pack, config: Config |
             store.flush()
         if getattr(args, "save", None):
             _save_merged(directory, args.save)
-        return evaluate_directory(args, pack, config, directory, executor)
+        return evaluate_directory(args, pack, config, directory, executor, history)
 
 
 def _needed_types(args: argparse.Namespace, pack: Pack) -> set[str] | None:
@@ -143,12 +174,18 @@ def _needed_types(args: argparse.Namespace, pack: Pack) -> set[str] | None:
 
 def _save_merged(directory: Path, target: Path) -> None:
     """``--save FILE``: the shard set as one snapshot file (holds every shard at once)."""
-    from ..live.scan import merge_snapshots
     from ..model import save_snapshot
-    from ..shards.evaluate import load_unit
-    from ..shards.store import ShardSet, missing_shard_gap
+    from ..shards.store import ShardSet
 
-    shard_set = ShardSet.load(directory)
+    save_snapshot(merged_snapshot(ShardSet.load(directory)), target)
+
+
+def merged_snapshot(shard_set: ShardSet) -> Snapshot:
+    """The shard set as one snapshot (holds every shard at once), saying what it lacks."""
+    from ..live.scan import merge_snapshots
+    from ..shards.evaluate import load_unit
+    from ..shards.store import missing_shard_gap
+
     units = [load_unit(unit) for unit in shard_set.units()]
     skipped = shard_set.manifest.skipped_types
     gaps = []
@@ -157,6 +194,5 @@ def _save_merged(directory: Path, target: Path) -> None:
                                 "--only/--skip policies", operation="NotCollected")
         gap.resource_types = list(skipped)
         gaps.append(gap)
-    merged = merge_snapshots(units, shard_set.manifest.accounts, shard_set.manifest.regions,
-                             shard_set.api_calls(), gaps)
-    save_snapshot(merged, target)
+    return merge_snapshots(units, shard_set.manifest.accounts, shard_set.manifest.regions,
+                           shard_set.api_calls(), gaps)

@@ -5,8 +5,21 @@ from __future__ import annotations
 from ..model import Snapshot
 from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
-from .derive import add_implicit_route_tables, add_route_edges, derive_subnet_facts, derive_zones
+from .capacity import derive_capacity
+from .derive import (
+    add_implicit_route_tables,
+    add_route_edges,
+    derive_subnet_facts,
+    derive_world_openings,
+    derive_zones,
+)
+from .dns import derive_dns
+from .health import derive_health
 from .model import Graph
+from .nacl import derive_nacl_facts
+from .recovery import derive_recovery
+from .targets import derive_target_facts
+from .tiers import derive_vpc_tiers
 
 PLACED_TYPES = [name for name, model in RESOURCE_TYPES.items() if "availability_zones" in model.derived]
 
@@ -24,6 +37,14 @@ def build_graph(snapshot: Snapshot) -> Graph:
         add_implicit_route_tables(graph)
         derive_subnet_facts(graph)
         derive_zones(graph, PLACED_TYPES)
+        derive_vpc_tiers(graph)
+        derive_nacl_facts(graph)
+        derive_target_facts(graph)
+        derive_world_openings(graph)
+        derive_recovery(graph)
+        derive_capacity(graph)
+        derive_dns(graph)
+        derive_health(graph)
     return graph
 
 

@@ -29,8 +29,9 @@ class Graph:
     """A snapshot as a graph with derived facts.
 
     ``derived[uid][name]`` holds facts such as ``is_public``; ``derived_unknown[uid][name]`` says
-    why a derived fact could not be established. ``edges`` lists every distinct edge in the order
-    it was added.
+    why a derived fact could not be established; ``derived_partial[uid][name]`` why a derived list
+    may hold more items than the known ones (the rules it comes from are known only in part).
+    ``edges`` lists every distinct edge in the order it was added.
     """
 
     source: Source
@@ -41,6 +42,7 @@ class Graph:
     in_edges: dict[tuple[str, str], EdgeList] = field(default_factory=lambda: defaultdict(list))
     derived: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     derived_unknown: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    derived_partial: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     edges: list[Edge] = field(default_factory=list)
     _edge_keys: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _nx: nx.MultiDiGraph | None = field(default=None, repr=False)

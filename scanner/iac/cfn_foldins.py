@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..model import normalise
+from .cfn_hooks import protocol, sg_rule
 from .cfn_intrinsics import ResourceRef, Unknown
-from .cfn_mapping import protocol, sg_rule
 from .cfn_reader import MISSING, BadValue, Mapped, Reader, UnknownValue, need
 
 FoldIn = Callable[[Reader, "str | None"], None]
@@ -85,12 +86,30 @@ def _route_item(reader: Reader) -> dict[str, Any]:
 
 def _sg_rule(egress: bool) -> FoldIn:
     def fold(reader: Reader, maybe: str | None) -> None:
-        group = _target(reader, "GroupId") or _target(reader, "GroupName")
-        if group is not None:
-            _append(reader, group, "egress" if egress else "ingress", maybe,
-                    lambda: sg_rule(reader, reader.props, egress))
+        group = _target(reader, "GroupId") or _target(reader, "GroupName") or _outside_group(reader)
+        _append(reader, group, "egress" if egress else "ingress", maybe, lambda: sg_rule(reader, reader.props, egress))
 
     return fold
+
+
+def _outside_group(reader: Reader) -> Mapped:
+    """A standalone rule whose group the template does not declare: a partial group of the rule's own, so that
+    the rule is judged (at its own line) although the group's other rules are not known."""
+    ref = reader.get("GroupId")
+    if ref is MISSING:
+        ref = reader.get("GroupName")
+    group = Mapped(reader.out.uid, "aws.ec2.security_group", reader.out.logical_id, reader.out.line,
+                   attributes={"ingress": [], "egress": []})
+    if isinstance(ref, Unknown):
+        group.unknown["group_id"] = ref.reason
+        name = "a group outside the template"
+    else:
+        name = reader.text(need(ref)) if ref is not MISSING else "the default VPC's group"
+        group.attributes["group_id"] = name
+    why = f"the other rules of {name} are declared outside this template"
+    group.partial.update({"ingress": why, "egress": why})
+    reader.ctx.mapped[group.uid] = group
+    return group
 
 
 def _nacl_entry(reader: Reader, maybe: str | None) -> None:
@@ -109,10 +128,13 @@ def _nacl_item(reader: Reader) -> dict[str, Any]:
     for key in ("CidrBlock", "Ipv6CidrBlock"):
         if reader.get(key) is not MISSING:
             item["cidr"] = reader.text(reader.get(key))
-    if proto != "all":
-        for key, attr in (("PortRange.From", "from_port"), ("PortRange.To", "to_port")):
-            if reader.get(key) is not MISSING:
-                item[attr] = reader.integer(reader.get(key))
+    icmp = proto in normalise.ICMP_PROTOCOLS
+    bounds = [reader.get(key) for key in (("Icmp.Type", "Icmp.Code") if icmp else ("PortRange.From", "PortRange.To"))]
+    low, high = (None if value is MISSING else reader.integer(value) for value in bounds)
+    try:
+        item.update(normalise.rule_ports(proto, low, high))
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
     return item
 
 

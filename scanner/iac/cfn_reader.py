@@ -56,6 +56,7 @@ class Mapped:
     attributes: dict[str, Any] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
     unknown_relations: dict[str, str] = field(default_factory=dict)
+    partial: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, read_text
-from ..model import Location, Snapshot
+from ..errors import InputError
+from ..model import Location, Snapshot, Unevaluated
+from ..model.values import Reference as Ref
+from ..model.values import Unknown
 from .terraform_hcl import block_lines, find_declaration
 from .tf_mapping import (
     AFTER_APPLY,
     COMPUTED_WITH_AWS_DEFAULT,
-    Ref,
     TfResource,
-    Unknown,
     build_snapshot,
     is_supported,
     map_resource,
@@ -36,14 +36,47 @@ _SEGMENT = re.compile(r'([^.\[]+)((?:\[[^\]]*\])?)')
 
 
 def looks_like_terraform_plan(path: str | Path) -> bool:
-    """True when ``path`` is a JSON file with Terraform plan keys (reads at most the first 64 KiB)."""
+    """True when ``path`` is a JSON object with a Terraform plan's own top-level keys (``format_version``
+    and ``planned_values`` or ``resource_changes``), wherever they are in the file and whatever its
+    layout (one line, a UTF-8 BOM, keys sorted after a large ``configuration``).
+
+    A file that names both keys but cannot be parsed (truncated, nested too deeply) counts as a plan,
+    so that loading it reports what is wrong instead of skipping it.
+    """
+    path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536).decode("utf-8", errors="replace")
+        if not path.is_file():
+            return False
+        data = path.read_bytes()
     except OSError:
         return False
-    return head.lstrip().startswith("{") and '"format_version"' in head and (
-        '"planned_values"' in head or '"resource_changes"' in head)
+    start = data[3:] if data.startswith(_BOM) else data
+    if start.lstrip()[:1] != b"{" or not _FORMAT_KEY.search(data) or not _PLAN_KEY.search(data):
+        return False
+    try:
+        parsed = _parse(data)
+    except (ValueError, RecursionError):
+        return True
+    _LAST_PARSED.clear()
+    _LAST_PARSED[_identity(path, data)] = parsed  # loading it next does not parse it again
+    return isinstance(parsed, dict) and "format_version" in parsed and (
+        "planned_values" in parsed or "resource_changes" in parsed)
+
+
+_BOM = b"\xef\xbb\xbf"
+_FORMAT_KEY = re.compile(rb'"format_version"\s*:')
+_PLAN_KEY = re.compile(rb'"(?:planned_values|resource_changes)"\s*:')
+MAX_PLAN_DEPTH = 128
+"""Deepest nesting a plan may have (Terraform's own plans nest a few dozen levels at most)."""
+_LAST_PARSED: dict[tuple[str, int, int], Any] = {}
+
+
+def _parse(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8-sig"))
+
+
+def _identity(path: Path, data: bytes) -> tuple[str, int, int]:
+    return str(path.resolve()), len(data), hash(data)
 
 
 def load_terraform_plan(path: str | Path) -> Snapshot:
@@ -52,23 +85,37 @@ def load_terraform_plan(path: str | Path) -> Snapshot:
     plan = _read(path)
     try:
         context = _PlanContext(plan, path)
-        items = [context.resource(entry, module)
-                 for entry, module in _walk(plan["planned_values"].get("root_module", {}))
-                 if entry.get("mode", "managed") == "managed" and is_supported(str(entry.get("type", "")))]
+        managed = [(entry, module) for entry, module in _walk(plan["planned_values"].get("root_module", {}))
+                   if entry.get("mode", "managed") == "managed"]
+        items = [context.resource(entry, module) for entry, module in managed if is_supported(str(entry.get("type")))]
+        unevaluated = [Unevaluated(uid=str(entry.get("address", "")), source_type=str(entry.get("type", "")),
+                                   location=context.location_of(entry, module))
+                       for entry, module in managed if not is_supported(str(entry.get("type")))]
     except (AttributeError, TypeError, KeyError, IndexError) as exc:
         # a plan whose parts have the wrong JSON types; Terraform never writes one
         raise InputError(f"malformed Terraform plan ({type(exc).__name__}: {exc})", str(path)) from None
-    return build_snapshot(SOURCE_KIND, [str(path)], items, context.region)
+    return build_snapshot(SOURCE_KIND, [str(path)], items, context.region, unevaluated)
 
 
 def _read(path: Path) -> dict[str, Any]:
-    text = read_text(path, "Terraform plan")
+    if path.exists() and not path.is_file():
+        raise InputError("not a regular file", str(path))
     try:
-        plan = json.loads(text)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read Terraform plan: {exc.strerror}", str(path)) from None
+    try:
+        plan = _LAST_PARSED.pop(_identity(path, raw), None) or _parse(raw)
+    except UnicodeDecodeError:
+        raise InputError("Terraform plan is not UTF-8 text", str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(path), exc.lineno) from None
+    except RecursionError:
+        raise InputError(f"JSON nested deeper than {MAX_PLAN_DEPTH} levels (haguard's limit for plans)",
+                         str(path)) from None
     if not isinstance(plan, dict):
         raise InputError("not a Terraform plan: the JSON is not an object", str(path), 1)
+    _check_depth(plan, path)
     missing = [key for key in ("format_version", "planned_values") if key not in plan]
     if missing:
         raise InputError(f"not a Terraform plan: missing {', '.join(repr(k) for k in missing)} "
@@ -78,6 +125,20 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(plan["planned_values"], dict):
         raise InputError("not a Terraform plan: 'planned_values' is not an object", str(path))
     return plan
+
+
+def _check_depth(value: Any, path: Path) -> None:
+    """Refuse nesting beyond ``MAX_PLAN_DEPTH`` (checked iteratively, before anything recurses)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_PLAN_DEPTH:
+            raise InputError(f"JSON nested deeper than {MAX_PLAN_DEPTH} levels (haguard's limit for plans)",
+                             str(path))
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
 
 
 def _walk(module: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
@@ -145,8 +206,13 @@ class _PlanContext:
         config = self._config_resource(scope, tf_type, name)
         expressions = config.get("expressions", {}) if config else {}
         unknown = _unknown_paths(change.get("after_unknown", {}))
-        computed = COMPUTED_WITH_AWS_DEFAULT.get(tf_type, frozenset())
-        unknown = {p: r for p, r in unknown.items() if not (p in computed and p not in expressions)}
+        if config:
+            # the configuration does not set it: the provider leaves it to AWS's documented default
+            computed = COMPUTED_WITH_AWS_DEFAULT.get(tf_type, frozenset())
+            unknown = {p: r for p, r in unknown.items() if not (p in computed and p not in expressions)}
+        else:
+            unknown = {p: f"{r} (the plan has no configuration for {address} to tell whether it is set)"
+                       for p, r in unknown.items()}
         values = _with_config(with_unknowns(after, unknown), expressions, lambda refs: self._targets(refs, scope))
         location, suppressions = self._locate(scope, tf_type, name)
         for key, value in values.items():
@@ -154,6 +220,10 @@ class _PlanContext:
                 values[key] = self._same_instance(location, key, address, scope) or value
         mapped = map_resource(tf_type, values, address=address)
         return TfResource(address, tf_type, name, mapped, location, suppressions)
+
+    def location_of(self, entry: dict[str, Any], module: str) -> Location:
+        """Where a planned resource is declared (its .tf file and line when found)."""
+        return self._locate(self.scope(module), str(entry.get("type", "")), str(entry.get("name", "")))[0]
 
     def _same_instance(self, location: Location, key: str, address: str, scope: _Scope) -> Ref | None:
         """``key = T.N[count.index].id`` (or ``[each.key]``) read from the .tf source: the instance of

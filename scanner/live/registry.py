@@ -12,10 +12,10 @@ from types import ModuleType
 
 COLLECTOR_PACKAGE = "scanner.collectors"
 COLLECTORS: tuple[str, ...] = (
-    "ec2", "elb", "autoscaling", "rds", "elasticache", "dynamodb", "s3", "backup", "cloudwatch", "efs",
-    "containers",
+    "ec2", "elb", "autoscaling", "appautoscaling", "rds", "elasticache", "dynamodb", "s3", "backup", "cloudwatch",
+    "logs", "efs", "containers", "route53", "cloudfront", "cloudformation",
 )
-GLOBAL_COLLECTORS: frozenset[str] = frozenset({"s3"})
+GLOBAL_COLLECTORS: frozenset[str] = frozenset({"s3", "route53", "cloudfront"})
 """Collectors whose API is global (S3 ListBuckets sees every Region): run once per account."""
 METRICS_MODULE = "metrics"
 

@@ -69,6 +69,8 @@ class Finding(BaseModel):
     remediation: str | None = None
     location: Location | None = None
     suppression: str | None = Field(None, description="Why the finding is suppressed, when it is.")
+    presumed: str | None = Field(None, description="The assumption the resource was evaluated on, when there is "
+                                 "one (e.g. 'evaluated as if created: condition IsProd unknown: ...').")
 
 
 class PolicyInfo(BaseModel):

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .vocabulary import RelationKind
+
 
 class Location(BaseModel):
     """Where an IaC resource is declared (SARIF and pre-commit output point here)."""
@@ -22,7 +24,8 @@ class Resource(BaseModel):
     ``attributes`` hold the normalised attributes of ``type`` (see ``scanner.model.vocabulary``)
     with AWS's defaults applied. ``unknown`` maps attribute names (or dotted paths) whose value the
     source could not know to the reason; ``unknown_relations`` does the same for relation kinds whose
-    edge set is incomplete (an unresolved list of subnet ids, say). An unknown value never passes.
+    edge set is incomplete (an unresolved list of subnet ids, say), and ``partial`` for list attributes
+    whose known items may not be all. An unknown value never passes.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -36,6 +39,15 @@ class Resource(BaseModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     unknown: dict[str, str] = Field(default_factory=dict)
     unknown_relations: dict[str, str] = Field(default_factory=dict)
+    partial: dict[str, str] = Field(
+        default_factory=dict,
+        description="List attributes whose items are known only in part (attribute -> why more may exist), e.g. "
+        "the rules of a security group declared outside a template that adds one rule to it.")
+    presumed: str | None = Field(
+        None, description="Set when the resource is evaluated on an assumption the source could not check, e.g. "
+        "'evaluated as if created: condition IsProd unknown: ...' for a CloudFormation resource whose Condition "
+        "is unknown. Its findings carry it.",
+    )
     suppressions: dict[str, str] = Field(
         default_factory=dict,
         description="Inline suppressions from the source (policy id -> reason), e.g. CloudFormation "
@@ -44,11 +56,15 @@ class Resource(BaseModel):
 
 
 class Relation(BaseModel):
-    """A typed, directed edge between two resources (``src -[kind]-> dst``)."""
+    """A typed, directed edge between two resources (``src -[kind]-> dst``).
+
+    ``kind`` is one of the vocabulary's relation kinds; a snapshot rejects a relation that
+    ``RELATIONS`` does not allow between its two resources' types.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     src: str
-    kind: str
+    kind: RelationKind
     dst: str
     attributes: dict[str, Any] = Field(default_factory=dict)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import gzip
+import io
 import json
 import os
+import stat
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,9 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InputError
-from .resource import Relation, Resource
-from .vocabulary import normalise_attributes
+from ..errors import InputError, read_bytes
+from ..limits import MAX_INPUT_BYTES, MAX_NESTING
+from .resource import Location, Relation, Resource
+from .vocabulary import normalise_attributes, relation_allowed
 
 SNAPSHOT_SCHEMA = "haguard.snapshot/1"
 
@@ -48,6 +53,17 @@ class CoverageGap(BaseModel):
     resource_types: list[str] = Field(default_factory=list)
 
 
+class Unevaluated(BaseModel):
+    """A resource the source declares or holds that no vocabulary type models: listed, never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uid: str
+    source_type: str = Field(description="The source's own type (AWS::Lambda::Function, aws_lambda_function...).")
+    location: Location | None = None
+    reason: str | None = Field(None, description="Why it is not evaluated, beyond being unmodelled.")
+
+
 class Snapshot(BaseModel):
     """Resources, relations and coverage; JSON on disk with a ``schema`` version.
 
@@ -62,21 +78,28 @@ class Snapshot(BaseModel):
     resources: list[Resource] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     coverage: list[CoverageGap] = Field(default_factory=list)
+    unevaluated: list[Unevaluated] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Snapshot:
         if self.schema_ != SNAPSHOT_SCHEMA:
             raise ValueError(f"unsupported snapshot schema {self.schema_!r} (expected {SNAPSHOT_SCHEMA!r})")
-        seen: set[str] = set()
+        types: dict[str, str] = {}
         for index, resource in enumerate(self.resources):
             uid = resource.uid
-            if uid in seen:
+            if uid in types:
                 raise _PathError(f"$.resources[{index}].uid", f"duplicate uid {uid!r}")
-            seen.add(uid)
+            types[uid] = resource.type
             try:
                 resource.attributes = normalise_attributes(resource.type, resource.attributes, resource.unknown)
             except ValueError as exc:
                 raise _PathError(f"$.resources[{index}]", str(exc)) from None
+        for index, relation in enumerate(self.relations):
+            src_type, dst_type = types.get(relation.src), types.get(relation.dst)
+            if src_type is not None and not relation_allowed(src_type, relation.kind, dst_type):
+                target = dst_type or "any type"
+                raise _PathError(f"$.relations[{index}]", f"relation {src_type} -{relation.kind}-> {target} is not "
+                                 f"allowed by the vocabulary ({relation.src} -> {relation.dst})")
         return self
 
     def to_json(self) -> dict[str, Any]:
@@ -140,43 +163,134 @@ def snapshot_from_json(data: Any, file: str = "<snapshot>") -> Snapshot:
         raise InputError(f"{_json_path(err['loc'])}: {msg}", file) from None
 
 
-def load_snapshot(path: str | Path) -> Snapshot:
-    """Read a snapshot file (``.json`` or ``.json.gz``)."""
-    path = Path(path)
+def _gunzip(raw: bytes, file: str) -> bytes:
+    """Decompress gzip data (every member), refused past ``HAGUARD_MAX_INPUT_BYTES`` once decompressed."""
+    limit = MAX_INPUT_BYTES.value()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot: {exc.strerror}", str(path)) from None
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"corrupt gzip data: {exc}", file) from None
+    if len(data) > limit:
+        raise MAX_INPUT_BYTES.exceeded("snapshot too large once decompressed", file)
+    return data
+
+
+def _too_deep(value: Any, budget: int) -> bool:
+    """True when ``value`` nests more than ``budget`` mappings/lists deep (recursion bounded by ``budget``)."""
+    if budget <= 0:
+        return True
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    return any(isinstance(item, (dict, list)) and _too_deep(item, budget - 1) for item in value)
+
+
+def _check_free_form_depth(data: Any, file: str) -> None:
+    """Bound the nesting of the snapshot's free-form values (relation attributes).
+
+    Everything else is validated against typed models, whose shapes bound its depth.
+    """
+    relations = data.get("relations") if isinstance(data, dict) else None
+    if not isinstance(relations, list):
+        return
+    budget = MAX_NESTING.value() - 3  # $.relations[i].attributes
+    for index, relation in enumerate(relations):
+        attributes = relation.get("attributes") if isinstance(relation, dict) else None
+        if isinstance(attributes, (dict, list)) and _too_deep(attributes, budget):
+            raise MAX_NESTING.exceeded(f"$.relations[{index}].attributes nested too deep", file)
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read a snapshot file (``.json`` or ``.json.gz``), within the limits of ``scanner.limits``.
+
+    Only a regular file is read; its size, and its size once decompressed, are bounded; nesting
+    deeper than the JSON parser supports or than ``HAGUARD_MAX_NESTING`` in free-form values is an
+    ``InputError``, never a ``RecursionError``.
+    """
+    file = str(path)
+    raw = read_bytes(path, "snapshot")
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"corrupt gzip data: {exc}", str(path)) from None
+        raw = _gunzip(raw, file)
     try:
         with paused_gc():
             data = json.loads(raw)
     except UnicodeDecodeError:
-        raise InputError("snapshot is not UTF-8 JSON", str(path)) from None
+        raise InputError("snapshot is not UTF-8 JSON", file) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(path), exc.lineno) from None
-    return snapshot_from_json(data, str(path))
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file, exc.lineno) from None
+    except ValueError as exc:  # e.g. an integer past Python's digit limit
+        raise InputError(f"invalid JSON: {exc}", file) from None
+    except RecursionError:
+        raise InputError("JSON nested deeper than the parser supports (a haguard snapshot nests about ten "
+                         "levels)", file) from None
+    _check_free_form_depth(data, file)
+    return snapshot_from_json(data, file)
 
 
-def write_atomically(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never half-written."""
-    path = Path(path)
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", str(path)) from None
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_in_place(name: str, data: bytes) -> None:
+    """Write to a FIFO or device as it is (``/dev/stdout``, a named pipe): it cannot be replaced."""
+    fd = os.open(name, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "wb", buffering=0) as handle:
+        view = memoryview(data)
+        while view:
+            written = handle.write(view)
+            view = view[written or 0:]
+
+
+def _replace(real: str, data: bytes, existing: os.stat_result | None) -> None:
+    """Write a temporary file beside ``real`` and rename it over: never half-written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", dir=os.path.dirname(real) or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask())
+            if existing is not None and (existing.st_uid, existing.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(handle.fileno(), existing.st_uid, existing.st_gid)
             handle.write(data)
-        os.replace(tmp, path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` without a half-written file, respecting what is already there.
+
+    - a regular file is replaced through a temporary file and a rename, keeping its permission bits
+      (and owner, where allowed); a new file gets the usual ``0o666`` less the umask;
+    - a symbolic link is followed: the file it points to is replaced, the link stays;
+    - a FIFO or a device (``/dev/stdout``, ``/dev/null``) is written in place, never replaced;
+    - a directory, an empty path and every write error (ENOSPC, EPIPE, EACCES) are ``InputError``.
+    """
+    name = str(path)
+    if not name:
+        raise InputError("cannot write: an empty path names no file")
+    real = os.path.realpath(name)
+    try:
+        existing: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", name) from None
+    try:
+        if existing is not None and stat.S_ISDIR(existing.st_mode):
+            raise InputError("cannot write: is a directory", name)
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            _write_in_place(real, data)
+        else:
+            _replace(real, data, existing)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", name) from None
 
 
 def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:

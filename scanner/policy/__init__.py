@@ -1,9 +1,10 @@
 """The policy engine: YAML policies, validated and compiled, evaluated three-valued over the graph."""
 
 from .config import Config, load_config
-from .engine import check_config, evaluate
+from .engine import evaluate
 from .language import Policy, policy_json_schema
 from .pack import LoadedPolicy, Pack, builtin_policy_dir, load_pack, load_policy
+from .settings import check_config
 
 __all__ = [
     "Config",

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import InputError
 from ..graph import build_graph
 from ..model import Relation, Resource, Snapshot, Source
-from .engine import evaluate_policy, resolve_params
+from .engine import evaluate_policy
 from .pack import CASE_SUFFIX, LoadedPolicy
+from .settings import resolve_params
 from .yaml_lines import line_for, read_yaml_with_lines
 
 Expected = Literal["pass", "fail", "unknown", "error", "suppressed", "none"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
+import difflib
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from ..graph.derive import DERIVED_FACTS
 from ..model.vocabulary import META_ATTRIBUTES, RELATION_KINDS, RESOURCE_TYPES, related_types
 from .language import (
     AllOf,
@@ -25,6 +27,7 @@ from .language import (
     Selector,
     SelfRef,
 )
+from .patterns import PatternError, compile_pattern
 
 
 class PolicyCheckError(ValueError):
@@ -49,9 +52,39 @@ class _Scope:
         return self.item_model.__name__ if self.item_model else "scalar items"
 
 
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean X?"`` for the closest candidate, or ``""``."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def operand_error(role: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the operand of ``role`` (an operator, ``count``, a range test), else ``None``.
+
+    The same check applies to a policy's literal operand, a param's default and a config override.
+    """
+    if role in ("gt", "gte", "lt", "lte", "count"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{'a count comparison' if role == 'count' else role} needs a number, got {value!r}"
+    elif role in ("in", "not_in"):
+        if not isinstance(value, list):
+            return f"{role} needs a list, got {value!r}"
+    elif role == "matches":
+        if not isinstance(value, str):
+            return f"matches needs a regular expression string, got {value!r}"
+        try:
+            compile_pattern(value)
+        except PatternError as exc:
+            return str(exc)
+    elif role in ("includes_any", "within") and (
+            not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return f"{role} needs a list of integers, got {value!r}"
+    return None
+
+
 def _attributes_of(type_name: str) -> set[str]:
     model = RESOURCE_TYPES[type_name]
-    return set(model.model_fields) | set(model.derived) | set(META_ATTRIBUTES)
+    return set(model.model_fields) | set(model.derived) | set(DERIVED_FACTS.get(type_name, ())) | set(META_ATTRIBUTES)
 
 
 def _list_item(scope: _Scope, name: str) -> _Scope | None:
@@ -61,9 +94,16 @@ def _list_item(scope: _Scope, name: str) -> _Scope | None:
         models = [RESOURCE_TYPES[t] for t in scope.types]
         if any(name in RESOURCE_TYPES[t].derived and name == "availability_zones" for t in scope.types):
             return _Scope(scalar_items=True)
+        for type_name in scope.types:
+            fact = DERIVED_FACTS.get(type_name, {}).get(name)
+            if fact is not None and fact.item_model is not None:
+                return _Scope(item_model=fact.item_model)
     elif scope.item_model is not None:
         models = [scope.item_model]
     for model in models:
+        derived_item = getattr(model, "derived_items", {}).get(name)
+        if derived_item is not None:
+            return _Scope(item_model=derived_item)
         field = model.model_fields.get(name)
         if field is None:
             continue
@@ -79,51 +119,48 @@ def _list_item(scope: _Scope, name: str) -> _Scope | None:
 def _check_attr(scope: _Scope, attr: str, at: tuple[Any, ...]) -> None:
     head = attr.split(".", 1)[0]
     if scope.types:
-        if not any(head in _attributes_of(t) for t in scope.types):
-            raise PolicyCheckError(at, f"unknown attribute {head!r} for {scope.describe()}")
+        known = set().union(*(_attributes_of(t) for t in scope.types))
+        if head not in known:
+            raise PolicyCheckError(at, f"unknown attribute {head!r} for {scope.describe()}{did_you_mean(head, known)}")
     elif scope.item_model is not None:
         if head not in scope.item_model.model_fields:
-            raise PolicyCheckError(at, f"unknown attribute {head!r} for items of type {scope.describe()}")
-    else:
-        raise PolicyCheckError(at, "scalar list items have no attributes (use count_distinct without attr)")
+            raise PolicyCheckError(at, f"unknown attribute {head!r} for items of type {scope.describe()}"
+                                   f"{did_you_mean(head, scope.item_model.model_fields)}")
+    elif attr != "@":
+        raise PolicyCheckError(at, "scalar list items have no attributes: test the item itself with attr '@' "
+                               "(or use count_distinct without attr)")
 
 
 class _Checker:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.self_scope = _Scope(types=frozenset(policy.resource_types))
+        self.param_roles: dict[str, set[str]] = {name: set() for name in policy.params}
 
-    def value(self, operand: Any, at: tuple[Any, ...]) -> None:
-        if isinstance(operand, ParamRef) and operand.param not in self.policy.params:
-            raise PolicyCheckError(at, f"undeclared param {operand.param!r} (declare it under params)")
-        if isinstance(operand, SelfRef):
-            _check_attr(self.self_scope, operand.self_, at)
-
-    def operand_value(self, operand: Any) -> Any:
+    def operand(self, role: str, operand: Any, at: tuple[Any, ...], *, self_allowed: bool = True) -> None:
+        """Check an operand: a declared param (recording its role), an attribute of the resource, or a literal."""
         if isinstance(operand, ParamRef):
-            return self.policy.params.get(operand.param)
-        return operand
+            if operand.param not in self.policy.params:
+                raise PolicyCheckError(at, f"undeclared param {operand.param!r} (declare it under params)"
+                                       f"{did_you_mean(operand.param, self.policy.params)}")
+            self.param_roles[operand.param].add(role)
+            value = self.policy.params[operand.param]
+        elif isinstance(operand, SelfRef):
+            if not self_allowed:
+                raise PolicyCheckError(at, f"{role} needs a literal or a param, not an attribute ({{self: ...}})")
+            _check_attr(self.self_scope, operand.self_, at)
+            return
+        else:
+            value = operand
+        error = operand_error(role, value)
+        if error:
+            raise PolicyCheckError(at, error)
 
     def condition(self, cond: Condition, scope: _Scope, at: tuple[Any, ...]) -> None:
         if isinstance(cond, AttrTest):
             _check_attr(scope, cond.attr, (*at, "attr"))
             op = cond.operator
-            key = (*at, op)
-            self.value(cond.operand, key)
-            value = self.operand_value(cond.operand)
-            if isinstance(value, SelfRef):
-                return
-            if op in ("gt", "gte", "lt", "lte") and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise PolicyCheckError(key, f"{op} needs a number, got {value!r}")
-            if op in ("in", "not_in") and not isinstance(value, list):
-                raise PolicyCheckError(key, f"{op} needs a list, got {value!r}")
-            if op == "matches":
-                if not isinstance(value, str):
-                    raise PolicyCheckError(key, f"matches needs a regular expression string, got {value!r}")
-                try:
-                    re.compile(value)
-                except re.error as exc:
-                    raise PolicyCheckError(key, f"invalid regular expression: {exc}") from None
+            self.operand(op, cond.operand, (*at, op), self_allowed=op != "matches")
         elif isinstance(cond, AllOf):
             for i, part in enumerate(cond.all):
                 self.condition(part, scope, (*at, "all", i))
@@ -141,31 +178,25 @@ class _Checker:
             member = self.selector(selector, scope, (*at, name))
             if isinstance(cond, CountDistinct) and cond.count_distinct.attr is not None:
                 _check_attr(member, cond.count_distinct.attr, (*at, name, "attr"))
-            key = (*at, cond.comparator)
-            operand = getattr(cond, cond.comparator)
-            self.value(operand, key)
-            value = self.operand_value(operand)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise PolicyCheckError(key, f"{cond.comparator} of a count needs a number, got {value!r}")
+            self.operand("count", getattr(cond, cond.comparator), (*at, cond.comparator), self_allowed=False)
         elif isinstance(cond, Range):
             for attr in cond.range:
                 _check_attr(scope, attr, (*at, "range"))
-            self.value(cond.includes_any, (*at, "includes_any"))
-            values = self.operand_value(cond.includes_any)
-            if not isinstance(values, list) or not all(isinstance(v, int) for v in values):
-                raise PolicyCheckError((*at, "includes_any"), f"includes_any needs a list of integers, got {values!r}")
+            self.operand(cond.test, cond.values, (*at, cond.test), self_allowed=False)
 
     def selector(self, selector: Selector, scope: _Scope, at: tuple[Any, ...]) -> _Scope:
         if selector.related is not None:
             if not scope.types:
                 raise PolicyCheckError((*at, "related"), "'related' applies to resources, not to list items")
             if selector.related not in RELATION_KINDS:
-                raise PolicyCheckError((*at, "related"), f"unknown relation kind {selector.related!r}")
+                raise PolicyCheckError((*at, "related"), f"unknown relation kind {selector.related!r}"
+                                       f"{did_you_mean(selector.related, RELATION_KINDS)}")
             reachable = related_types(set(scope.types), selector.related, selector.direction)
             if selector.types:
                 for type_name in selector.types:
                     if type_name not in RESOURCE_TYPES:
-                        raise PolicyCheckError((*at, "type"), f"unknown resource type {type_name!r}")
+                        raise PolicyCheckError((*at, "type"), f"unknown resource type {type_name!r}"
+                                               f"{did_you_mean(type_name, RESOURCE_TYPES)}")
                 reachable = set(selector.types) & reachable
             if not reachable:
                 raise PolicyCheckError((*at, "related"), f"no {selector.related!r} relation ({selector.direction}) "
@@ -184,11 +215,16 @@ class _Checker:
         return member
 
 
-def check_policy(policy: Policy) -> None:
-    """Raise ``PolicyCheckError`` for a policy that does not fit the vocabulary."""
+def check_policy(policy: Policy) -> dict[str, frozenset[str]]:
+    """Raise ``PolicyCheckError`` for a policy that does not fit the vocabulary; return each param's roles.
+
+    A param's roles are the operators it is an operand of (``matches``, ``gte``, ``count``,
+    ``includes_any``...): a config override must satisfy them too (``operand_error``).
+    """
     for type_name in policy.resource_types:
         if type_name not in RESOURCE_TYPES:
-            raise PolicyCheckError(("resource",), f"unknown resource type {type_name!r}")
+            raise PolicyCheckError(("resource",), f"unknown resource type {type_name!r}"
+                                   f"{did_you_mean(type_name, RESOURCE_TYPES)}")
     for name, value in policy.params.items():
         if not _json_like(value):
             raise PolicyCheckError(("params", name), f"param {name!r} must be a number, string, boolean or list")
@@ -196,6 +232,7 @@ def check_policy(policy: Policy) -> None:
     if policy.where is not None:
         checker.condition(policy.where, checker.self_scope, ("where",))
     checker.condition(policy.assert_, checker.self_scope, ("assert",))
+    return {name: frozenset(roles) for name, roles in checker.param_roles.items()}
 
 
 def _json_like(value: Any) -> bool:

@@ -8,57 +8,26 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import InputError
 from ..graph import Graph
 from ..model import Finding, Severity, Status, finding_id
 from ..model.vocabulary import related_types
-from .config import Config, same_kind
+from .config import Config
 from .evaluate import Env, Evidence, Tri
 from .language import Quantified, Selector
 from .pack import LoadedPolicy, Pack
+from .settings import check_config as check_config  # re-exported: its home was this module
+from .settings import resolve_params
 
 LIVE_SOURCES = frozenset({"aws", "example", "synthetic"})
 """Source kinds that describe deployed infrastructure (runtime facts such as metrics exist)."""
-
-
-def resolve_params(loaded: LoadedPolicy, config: Config | None) -> dict[str, Any]:
-    """The policy's params: defaults, then global overrides, then per-policy overrides (type-checked)."""
-    params = dict(loaded.policy.params)
-    if config is None:
-        return params
-    settings = config.policies.get(loaded.id)
-    layers = [(config.params, ("params",)), (settings.params if settings else {}, ("policies", loaded.id, "params"))]
-    for overrides, at in layers:
-        for name, value in overrides.items():
-            if name not in params:
-                if at[0] == "policies":
-                    raise InputError(f"policy {loaded.id} has no param {name!r}", config.path, config.line(*at, name))
-                continue
-            if not same_kind(loaded.policy.params[name], value):
-                expected = type(loaded.policy.params[name]).__name__
-                raise InputError(f"param {name!r} must be a {expected} (got {value!r})", config.path,
-                                 config.line(*at, name))
-            params[name] = value
-    return params
-
-
-def check_config(pack: Pack, config: Config) -> None:
-    """Reject settings for unknown policies and mistyped params before anything runs."""
-    for policy_id in config.policies:
-        if policy_id not in pack.policies:
-            raise InputError(f"unknown policy id {policy_id!r}", config.path, config.line("policies", policy_id))
-    for index, waiver in enumerate(config.waivers):
-        if waiver.id not in pack.policies:
-            raise InputError(f"waiver for unknown policy id {waiver.id!r}", config.path,
-                             config.line("waivers", index, "id"))
-    for loaded in pack.policies.values():
-        resolve_params(loaded, config)
 
 
 def _message(status: Status, uid: str, evidence: Evidence) -> str:
     """One line saying what decided the verdict, from the first evidence entries."""
     parts = []
     for entry in evidence:
+        if entry.get("attr") == "type":
+            continue  # a type guard of a multi-type policy: in the evidence, not worth the one-line message
         resource = entry.get("resource")
         if resource in (None, uid):
             prefix = ""
@@ -170,7 +139,7 @@ def evaluate_policy(loaded: LoadedPolicy, graph: Graph, params: dict[str, Any], 
                 region=resource.region, status=status, severity=severity,
                 message=_message(status, uid, evidence), evidence=evidence,
                 remediation=policy.remediation if status is not Status.PASS else None,
-                location=resource.location, suppression=None,
+                location=resource.location, suppression=None, presumed=resource.presumed,
             ))
     read = _read_types(loaded)
     for gap in graph.coverage:

@@ -9,13 +9,12 @@ not hold, or an incomplete relation set makes the result unknown, never true.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
-from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES
+from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
 from .language import (
     AllOf,
     AnyOf,
@@ -30,10 +29,13 @@ from .language import (
     Selector,
     SelfRef,
 )
+from .patterns import search
 
 Tri = bool | None
 Evidence = list[dict[str, Any]]
 MAX_EVIDENCE = 12
+ITEM_ITSELF = "@"
+"""The attribute name of a scalar list item itself (``{items: public_access_cidrs, each: {attr: "@", ...}}``)."""
 _MISSING = object()
 
 
@@ -69,6 +71,8 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
     head, _, rest = attr.partition(".")
     if isinstance(subject, Item):
+        if attr == ITEM_ITSELF:
+            return subject.value, None
         value = subject.value.get(head) if isinstance(subject.value, dict) else None
         return _walk(value, rest), None
     resource = graph.resources.get(subject)
@@ -92,8 +96,14 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
 
 
 def _walk(value: Any, rest: str) -> Any:
+    """Follow a dotted path into mappings; a number indexes a list (``placement_strategies.0.type``)."""
     for part in rest.split(".") if rest else ():
-        value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            value = None
     return value
 
 
@@ -128,6 +138,14 @@ _ORDERING = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda 
 
 
 def _test(op: str, value: Any, operand: Any) -> Tri:
+    """One attribute test; values that cannot be compared (``5 in "abc"``, ``"a" > 1``) are unknown."""
+    try:
+        return _test_values(op, value, operand)
+    except (TypeError, ValueError):
+        return None
+
+
+def _test_values(op: str, value: Any, operand: Any) -> Tri:
     if op == "exists":
         return (value is not None) == bool(operand)
     if op == "equals":
@@ -135,19 +153,22 @@ def _test(op: str, value: Any, operand: Any) -> Tri:
     if op == "not_equals":
         return value != operand
     if op in ("in", "not_in"):
+        if isinstance(operand, str) and not isinstance(value, str):
+            return None
         found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
         return found if op == "in" else not found
     if value is None:
         return None  # ordering, matching or containment on a value that is not set: undecidable
-    try:
-        if op in _ORDERING:
-            return _ORDERING[op](value, operand)
-        if op == "matches":
-            return re.search(str(operand), str(value)) is not None
-        if op == "contains":
-            return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
-    except TypeError:
-        return None
+    if op in _ORDERING:
+        if isinstance(value, bool) != isinstance(operand, bool):
+            return None  # true > 0 is not a comparison a policy means
+        return _ORDERING[op](value, operand)
+    if op == "matches":
+        return search(str(operand), str(value))
+    if op == "contains":
+        if isinstance(value, str) and not isinstance(operand, str):
+            return None
+        return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
     raise AssertionError(op)
 
 
@@ -164,7 +185,8 @@ def compile_condition(cond: Condition) -> Compiled:
 
         def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
             value, evidence = inner(env, subject)
-            return (None if value is None else not value), evidence
+            negated = [{**entry, "test": f"not {entry['test']}"} if "test" in entry else entry for entry in evidence]
+            return (None if value is None else not value), negated
 
         return negate
     if isinstance(cond, Quantified):
@@ -188,7 +210,15 @@ def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None
     names = EVIDENCE_CONTEXT.get(resource.type, {}).get(attr) if resource is not None else None
     if not names:
         return None
-    return {name: resource.attributes.get(name) for name in names}
+    context: dict[str, Any] = {}
+    for name in names:
+        if name in RELATION_KINDS:  # a relation: the resources it joins, when there are any
+            joined = [uid for uid, _ in graph.neighbours(resource.uid, name)]
+            if joined:
+                context[name] = joined
+        else:
+            context[name] = resource.attributes.get(name)
+    return context
 
 
 def _compile_attr(cond: AttrTest) -> Compiled:
@@ -301,16 +331,37 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
                 if result is None:
                     selected, evidence = None, where_ev
             members.append(_Member(item, env, selected, evidence))
-        return members, None
+        return members, _partial(env.graph, subject, selector.items)
 
     return related if selector.related is not None else items
 
 
+def _partial(graph: Graph, subject: Subject, attr: str) -> str | None:
+    """Why a list attribute (or derived list) of a resource may hold more items than the known ones."""
+    if isinstance(subject, Item):
+        return None
+    resource = graph.resources.get(subject)
+    partial = resource.partial.get(attr) if resource is not None else None
+    if partial:
+        return f"{attr} of {subject} known only in part: {partial}"
+    derived = graph.derived_partial.get(subject)
+    return derived.get(attr) if derived else None
+
+
 def _describe(selector: Selector) -> str:
+    where = selector.where
+    suffix = ""
+    if isinstance(where, AttrTest):
+        operand = where.operand
+        shown = operand.param if isinstance(operand, ParamRef) else f"self.{operand.self_}" \
+            if isinstance(operand, SelfRef) else _show(operand)
+        suffix = f" where {where.attr} {where.operator} {shown}"
+    elif where is not None:
+        suffix = " where …"
     if selector.related is not None:
         arrow = "->" if selector.direction == "out" else "<-"
-        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "")
-    return f"items of {selector.items}"
+        return f"{arrow} {selector.related}" + (f" ({', '.join(selector.types)})" if selector.types else "") + suffix
+    return f"items of {selector.items}{suffix}"
 
 
 def _compile_quantified(cond: Quantified) -> Compiled:
@@ -369,6 +420,15 @@ def _compare_range(op: str, low: float, high: float, n: float) -> Tri:
     return None
 
 
+def _hashable(value: Any) -> Any:
+    """A hashable stand-in for a value counted as distinct (lists and mappings included)."""
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted(((str(k), _hashable(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+    return value
+
+
 def _compile_count(selector: Selector, attr: str | None, comparator: str, operand: Any) -> Compiled:
     members_of = _members(selector, compile_condition(selector.where) if selector.where else None)
     distinct = attr is not None
@@ -394,7 +454,7 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
                     uncertain.append(_with_path(member.env, {"resource": _label(member.subject), "attr": attr,
                                                              "unknown": why or "value not set"}))
                     continue
-                key = tuple(value) if isinstance(value, list) else value
+                key = _hashable(value)
                 (definite if member.selected else possible).add(key)
                 uncertain.extend(member.where_evidence)
             low = len(definite)
@@ -424,21 +484,41 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
     return count
 
 
+def _item_context(subject: Subject, shown: tuple[str, str]) -> str:
+    """The other fields of a list item that a range hit belongs to (``protocol tcp, rules [0, 1]``)."""
+    if not isinstance(subject, Item) or not isinstance(subject.value, dict):
+        return ""
+    parts = [f"{key} {_show(value)}" for key, value in subject.value.items()
+             if key not in shown and key != "description" and value is not None and not isinstance(value, dict)]
+    return "; " + ", ".join(parts[:5]) if parts else ""
+
+
 def _compile_range(cond: Range) -> Compiled:
     low_attr, high_attr = cond.range
+    within = cond.test == "within"
 
     def in_range(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
-        values, reason = _resolve(env, cond.includes_any)
+        values, reason = _resolve(env, cond.values)
         low, why_low = lookup(env.graph, subject, low_attr)
         high, why_high = lookup(env.graph, subject, high_attr)
         entry: dict[str, Any] = {"resource": _label(subject), "attr": f"{low_attr}..{high_attr}",
-                                 "test": f"includes any of {_show(values)}"}
+                                 "test": f"{'within' if within else 'includes any of'} {_show(values)}"}
         why = reason or why_low or why_high
         if why or low is None or high is None:
             entry["unknown"] = why or "range not set"
             return None, [_with_path(env, entry)]
+        if not all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (low, high)) or low > high:
+            entry["unknown"] = f"not a range: {low!r}..{high!r}"  # an inverted or non-numeric range says nothing
+            return None, [_with_path(env, entry)]
+        if within:
+            allowed = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+            # at most len(allowed) + 1 steps: the first port of the range that is not allowed
+            outside = next((port for port in range(low, high + 1) if port not in allowed), None)
+            entry["value"] = f"{low}-{high}" + (f" ({outside} is not allowed)" if outside is not None else "")
+            return outside is None, [_with_path(env, entry)]
         hits = [v for v in values if isinstance(v, (int, float)) and low <= v <= high]
-        entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)})" if hits else "")
+        entry["value"] = f"{low}-{high}" + (f" (covers {_show(hits)}{_item_context(subject, cond.range)})"
+                                            if hits else "")
         return bool(hits), [_with_path(env, entry)]
 
     return in_range

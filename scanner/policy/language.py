@@ -8,7 +8,7 @@ A condition is one of a few general forms (see ``docs/policy-language.md``):
   ``{related: KIND, direction: out|in, type: T, where: COND, each|some|none: COND}`` /
   ``{items: ATTR, where: COND, each|some|none: COND}``;
 - ``{count: SELECTOR, <cmp>: N}`` and ``{count_distinct: SELECTOR (+ attr), <cmp>: N}``;
-- ``{range: [FROM_ATTR, TO_ATTR], includes_any: VALUES}`` (port ranges).
+- ``{range: [FROM_ATTR, TO_ATTR], includes_any: VALUES}`` / ``within: VALUES`` (port ranges).
 
 A value is a literal, ``{param: NAME}`` or ``{self: ATTR}`` (an attribute of the policy's resource).
 """
@@ -195,10 +195,29 @@ class CountDistinct(_Comparison):
 
 
 class Range(_Strict):
-    """``{range: [FROM, TO], includes_any: VALUES}``: the numeric range covers one of the values."""
+    """``{range: [FROM, TO], includes_any: VALUES}``: the numeric range covers one of the values;
+    ``{range: [FROM, TO], within: VALUES}``: every number of the range is one of the values."""
 
     range: tuple[str, str]
-    includes_any: Value
+    includes_any: Value = None
+    within: Value = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Range:
+        given = [name for name in ("includes_any", "within") if name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError("a range needs exactly one of includes_any, within")
+        return self
+
+    @property
+    def test(self) -> str:
+        """``includes_any`` or ``within``."""
+        return "within" if "within" in self.model_fields_set else "includes_any"
+
+    @property
+    def values(self) -> Value:
+        """The (unresolved) list of values the range is tested against."""
+        return self.within if self.test == "within" else self.includes_any
 
 
 def _condition_tag(data: Any) -> str | None:

@@ -27,6 +27,8 @@ class LoadedPolicy:
     theme: str
     where: Compiled | None
     assertion: Compiled
+    param_roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The operators each param is an operand of (a config override must suit them)."""
 
     @property
     def id(self) -> str:
@@ -76,11 +78,11 @@ def builtin_policy_dir() -> Path:
 
 def policy_files(path: Path) -> list[Path]:
     """Policy files under ``path`` (a file or a directory), excluding ``*.test.yaml`` case files."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(CASE_SUFFIX))
+    if not path.exists():
         raise InputError("no such policy file or directory", str(path))
-    return sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(CASE_SUFFIX))
+    return [path]  # a FIFO or device is refused by the reader, without blocking
 
 
 def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
@@ -104,13 +106,13 @@ def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
         line = lines.get((*at, key)) if err["type"] == "extra_forbidden" else None
         raise InputError(f"{prefix}{message}", str(path), line or line_for(err["loc"], data, lines)) from None
     try:
-        check_policy(policy)
+        param_roles = check_policy(policy)
     except PolicyCheckError as exc:
         raise InputError(str(exc), str(path), line_for(exc.path, data, lines)) from None
     theme = policy.theme or path.parent.name
     loaded = LoadedPolicy(policy=policy, path=path, theme=theme,
                           where=compile_condition(policy.where) if policy.where is not None else None,
-                          assertion=compile_condition(policy.assert_))
+                          assertion=compile_condition(policy.assert_), param_roles=param_roles)
     return loaded, lines
 
 

@@ -1,4 +1,9 @@
-"""YAML reading that remembers the line of every node, so errors can name ``FILE:LINE``."""
+"""YAML reading that remembers the line of every node, so errors can name ``FILE:LINE``.
+
+Bounded: the file is a regular file within ``HAGUARD_MAX_INPUT_BYTES``; nesting beyond
+``HAGUARD_MAX_NESTING`` and documents expanding (through aliases) past ``HAGUARD_MAX_YAML_ALIAS_NODES``
+are refused (``scanner.safe_yaml``), as are values YAML cannot construct (a date such as ``2020-13-45``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, read_text
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ..limits import MAX_NESTING
+from ..safe_yaml import compose
 
 LinePath = tuple[Any, ...]
 
@@ -17,39 +22,53 @@ LinePath = tuple[Any, ...]
 def read_yaml_with_lines(path: Path) -> tuple[Any, dict[LinePath, int]]:
     """Parse one YAML document; return the data and a map *path tuple -> 1-based line*."""
     text = read_text(path)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(f"YAML syntax error: {exc.problem or exc.context}", str(path), line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", str(path)) from None
+    node = compose(text, str(path))  # bounded: nesting depth and alias expansion
     lines: dict[LinePath, int] = {}
     if node is None:
         return None, lines
-    constructor = yaml.constructor.SafeConstructor()
-    return _convert(node, (), lines, constructor, path), lines
+    converter = _Converter(path, lines)
+    return converter.convert(node, ()), lines
 
 
-def _convert(node: yaml.Node, at: LinePath, lines: dict[LinePath, int], constructor: Any, path: Path) -> Any:
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)):
-                raise InputError("mapping keys must be scalars", str(path), key_node.start_mark.line + 1)
-            if key in result:
-                raise InputError(f"duplicate key {key!r}", str(path), key_node.start_mark.line + 1)
-            result[key] = _convert(value_node, (*at, key), lines, constructor, path)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*at, i), lines, constructor, path) for i, item in enumerate(node.value)]
-    try:
-        return constructor.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        raise InputError(f"YAML error: {exc.problem}", str(path), node.start_mark.line + 1) from None
+class _Converter:
+    """Composed YAML nodes -> Python values with their lines, within the nesting limit."""
+
+    def __init__(self, path: Path, lines: dict[LinePath, int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.max_depth = MAX_NESTING.value()
+
+    def _error(self, message: str, node: yaml.Node) -> InputError:
+        return InputError(message, str(self.path), node.start_mark.line + 1)
+
+    def convert(self, node: yaml.Node, at: LinePath) -> Any:
+        line = node.start_mark.line + 1
+        if len(at) > self.max_depth:
+            raise MAX_NESTING.exceeded("YAML nested too deep", str(self.path), line)
+        self.lines[at] = line
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if not isinstance(key, (str, int, float, bool)):
+                    raise self._error("mapping keys must be scalars", key_node)
+                if key in result:
+                    raise self._error(f"duplicate key {key!r}", key_node)
+                result[key] = self.convert(value_node, (*at, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*at, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self._error(f"YAML error: {exc.problem}", node) from None
+        except (ValueError, OverflowError, TypeError) as exc:
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            raise self._error(f"invalid {kind} {node.value!r}: {exc}", node) from None
 
 
 def line_for(loc: tuple[Any, ...], data: Any, lines: dict[LinePath, int]) -> int | None:

@@ -1,129 +1,202 @@
-"""Self-contained HTML report (inline CSS, no JavaScript) for the nightly job."""
+"""Self-contained HTML report: Jinja2 templates, inline CSS and SVG, no network, no JavaScript needed.
+
+Sections: the verdict and exit code; counts by severity and by theme; findings by severity (folded
+with ``<details>``) and by theme; a per-account and per-Region breakdown; then, when given, the
+trend of past runs, the resilience by workload and the topology picture of what was scanned.
+Autoescaping is on for every template: no report value reaches the page unescaped. Evidence comes
+through ``evidence_lines`` (redacted); no raw attribute is printed.
+"""
 
 from __future__ import annotations
 
-from html import escape
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from scanner.model import Finding, Severity, Status
 
 from .evidence import evidence_lines
-from .report import Report, verdict
+from .report import Report, counts_as_failure, resource_counts, verdict
 
-_STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
-_OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
+if TYPE_CHECKING:
+    from scanner.graph import Graph
 
-_CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;color:#1d2430;
-padding:0 1rem}
-h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #dde1e6}
-.meta{color:#5b6472}.verdict{font-weight:600;padding:.5rem .8rem;border-radius:6px;display:inline-block}
-.failed{background:#fde8e8;color:#9b1c1c}.passed{background:#e6f6ea;color:#1e6b34}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;
-border-bottom:1px solid #eceff2;vertical-align:top}th{background:#f5f7f9;font-weight:600}td.n{text-align:right}
-.sev{font-weight:600;text-transform:uppercase;font-size:.8rem}.critical{color:#7f1d1d}.high{color:#b91c1c}
-.medium{color:#b45309}.low{color:#1d4ed8}.info{color:#4b5563}
-code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;padding:0 .2rem;border-radius:3px}
-ul.ev{margin:.3rem 0;padding-left:1.1rem}ul.ev li{font:12px/1.4 ui-monospace,Menlo,monospace}
-.fix{color:#1e6b34}.muted{color:#5b6472}
-table.counts{width:auto;min-width:32rem;display:inline-table;margin-right:2rem}
-table.counts td+td,table.counts th+th{text-align:right}
-""".strip()
+    from .resilience import ResilienceRow
+    from .trend import TrendRun
+
+STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
+OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def _table(header: list[str], rows: list[list[str]], css: str = "") -> str:
-    """A table; ``header`` is plain text, ``rows`` hold HTML that the caller has escaped."""
-    head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    klass = f' class="{css}"' if css else ""
-    return f"<table{klass}><thead>{head}</thead><tbody>{body}</tbody></table>"
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment over the package's ``templates`` (autoescape on, undefined is an error)."""
+    from .layout import shorten
+
+    env = Environment(loader=PackageLoader("scanner.reports", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["shorten"] = shorten
+    return env
 
 
-def _header(report: Report) -> str:
+@dataclass(frozen=True)
+class FindingView:
+    """A finding with what the page shows beside it."""
+
+    finding: Finding
+    anchor: str
+    evidence: list[str]
+    where: str
+    resource_anchor: str | None
+    """The id of the resource's topology node, when the picture draws it."""
+
+
+def finding_anchor(finding: Finding) -> str:
+    return "f-" + _UNSAFE_ID.sub("_", finding.id)
+
+
+def _where(finding: Finding) -> str:
+    if finding.location is None:
+        return ""
+    return finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
+
+
+def _meta(report: Report) -> list[str]:
     src = report.source
-    scope = []
+    parts = [f"source {src.kind}"]
     if src.accounts:
-        scope.append("accounts " + ", ".join(src.accounts))
+        parts.append("accounts " + ", ".join(src.accounts))
     if src.regions:
-        scope.append("regions " + ", ".join(src.regions))
+        parts.append("Regions " + ", ".join(src.regions))
     if src.files:
-        scope.append("files " + ", ".join(src.files))
-    parts = [f"source {src.kind}", *scope, f"{report.summary.resources} resources",
-             f"{report.summary.policies} policies", f"fail on {report.fail_on.value}"]
+        shown = ", ".join(src.files[:5]) + (f" and {len(src.files) - 5} more" if len(src.files) > 5 else "")
+        parts.append("files " + shown)
+    parts += [resource_counts(report), f"{report.summary.policies} policies",
+              f"fail on {report.fail_on.value}" + (", unknown allowed" if report.allow_unknown else "")]
     if src.taken_at:
         parts.append(f"taken at {src.taken_at}")
-    css = "passed" if report.summary.failing == 0 else "failed"
-    return (f"<h1>haguard report</h1><p class=\"meta\">{escape(' · '.join(parts))} · haguard "
-            f"{escape(report.tool.version)}</p><p class=\"verdict {css}\">{escape(verdict(report))}</p>")
+    return parts
 
 
-def _summary(report: Report) -> str:
-    columns = [s.value for s in _STATUS_COLUMNS]
-    sev_rows = []
-    for severity in Severity:
-        findings = [f for f in report.findings if f.severity is severity]
-        if findings:
-            sev_rows.append([f'<span class="sev {severity.value}">{severity.value}</span>']
-                            + [str(sum(f.status is s for f in findings)) for s in _STATUS_COLUMNS])
-    theme_rows = [[escape(theme)] + [str(counts[s]) for s in _STATUS_COLUMNS]
-                  for theme, counts in report.summary.by_theme.items()]
-    return ("<h2>Summary</h2>" + _table(["Severity", *columns], sev_rows, "counts")
-            + _table(["Theme", *columns], theme_rows, "counts"))
+def exit_code(report: Report) -> int:
+    """The exit code ``haguard`` gives this report: 1 on failing findings or (without allow_unknown) gaps."""
+    return 1 if report.summary.failing or (report.coverage and not report.allow_unknown) else 0
 
 
-def _resource_cell(finding: Finding) -> str:
-    cell = escape(finding.resource_name or finding.resource_uid)
-    if finding.resource_name and finding.resource_name != finding.resource_uid:
-        cell += f'<br><code>{escape(finding.resource_uid)}</code>'
-    if finding.location is not None:
-        where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
-        cell += f'<br><span class="muted">{escape(where)}</span>'
-    return cell
+def _breakdown(report: Report) -> list[dict[str, Any]]:
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in report.findings:
+        key = (f.account or "", f.region or "")
+        row = rows.setdefault(key, {"account": key[0] or "—", "region": key[1] or "—", "resources": set(),
+                                    "failures": dict.fromkeys((s.value for s in Severity), 0),
+                                    "suppressed": 0, "passed": 0})
+        row["resources"].add(f.resource_uid)
+        if counts_as_failure(f, report.allow_unknown):
+            row["failures"][f.severity.value] += 1
+        elif f.status is Status.SUPPRESSED:
+            row["suppressed"] += 1
+        elif f.status is Status.PASS:
+            row["passed"] += 1
+    return [{**row, "resources": len(row["resources"])} for _, row in sorted(rows.items())]
 
 
-def _message_cell(finding: Finding) -> str:
-    cell = escape(finding.message)
-    lines = evidence_lines(finding, limit=200)
-    if lines:
-        cell += '<ul class="ev">' + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
-    if finding.remediation:
-        cell += f'<div class="fix">Fix: {escape(finding.remediation)}</div>'
-    return cell
+def _themes(report: Report, views: list[FindingView]) -> list[dict[str, Any]]:
+    titles = {p.id: p for p in report.policies}
+    by_policy: dict[str, list[FindingView]] = defaultdict(list)
+    for view in views:
+        by_policy[view.finding.policy_id].append(view)
+    themes = []
+    for theme, counts in report.summary.by_theme.items():
+        policies = sorted({f.policy_id for f in report.findings if f.theme == theme},
+                          key=lambda p: (titles[p].severity.rank if p in titles else 9, p))
+        themes.append({"name": theme, "counts": {s.value: n for s, n in counts.items()}, "policies": [
+            {"id": p, "title": titles[p].title if p in titles else "", "open": by_policy.get(p, []),
+             "severity": titles[p].severity.value if p in titles else ""} for p in policies]})
+    return themes
 
 
-def _findings(report: Report) -> str:
-    open_findings = [f for f in report.findings if f.status in _OPEN]
-    if not open_findings:
-        return "<h2>Findings</h2><p>No failing, unknown or error findings.</p>"
-    rows = [[f'<span class="sev {f.severity.value}">{f.severity.value}</span>', escape(f.status.value),
-             f"<b>{escape(f.policy_id)}</b><br>{escape(f.title)}", _resource_cell(f), _message_cell(f)]
-            for f in open_findings]
-    return f"<h2>Findings ({len(open_findings)})</h2>" + _table(
-        ["Severity", "Status", "Policy", "Resource", "Details"], rows)
+def _topology(graphs: Sequence[Graph], report: Report) -> dict[str, Any] | None:
+    if not graphs:
+        return None
+    from .layout import layout
+    from .topology import build_topology
+
+    topology = build_topology(graphs, report.findings)
+    return {"model": topology, "diagram": layout(topology) if not topology.too_large else None}
 
 
-def _suppressed(report: Report) -> str:
-    rows = [[escape(f.policy_id), _resource_cell(f), escape(f.suppression or "")]
-            for f in report.findings if f.status is Status.SUPPRESSED]
-    if not rows:
-        return ""
-    return f"<h2>Suppressed ({len(rows)})</h2>" + _table(["Policy", "Resource", "Reason"], rows)
+def _resources_index(report: Report, views: list[FindingView]) -> list[dict[str, Any]]:
+    from .topology import resource_anchor
+
+    index: dict[str, dict[str, Any]] = {}
+    for view in views:
+        f = view.finding
+        entry = index.setdefault(f.resource_uid, {"uid": f.resource_uid, "name": f.resource_name or f.resource_uid,
+                                                  "anchor": resource_anchor(f.resource_uid), "findings": []})
+        entry["findings"].append(view)
+    return sorted(index.values(), key=lambda e: (min(v.finding.severity.rank for v in e["findings"]), e["name"]))
 
 
-def _coverage(report: Report) -> str:
-    if not report.coverage:
-        return ""
-    rows = [[escape(g.account or "-"), escape(g.region or "-"), escape(f"{g.service}:{g.operation}"),
-             escape(g.error), escape(", ".join(g.resource_types))] for g in report.coverage]
-    return (f"<h2>Coverage gaps ({len(rows)})</h2>"
-            + _table(["Account", "Region", "Operation", "Error", "Resource types"], rows))
+def render_html(
+    report: Report,
+    *,
+    graphs: Sequence[Graph] = (),
+    trend: Sequence[TrendRun | Mapping[str, Any]] | None = None,
+    resilience: Sequence[ResilienceRow | Mapping[str, Any]] | None = None,
+) -> str:
+    """The report as one self-contained HTML page.
 
+    ``graphs``: the graphs the findings were evaluated on (one per snapshot) — adds the topology
+    picture. ``trend``: past runs (see ``scanner.reports.trend``) — adds the trend chart.
+    ``resilience``: rows of ``scanner.reports.resilience`` — adds the resilience by workload
+    section (taken from ``report.resilience`` when the report model carries it and none is given).
+    """
+    from .resilience import parse_resilience
+    from .resilience import verdict as objective
+    from .topology import resource_anchor
+    from .trend import trend_chart
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page; every value from the report is escaped."""
-    body = _header(report) + _summary(report) + _findings(report) + _suppressed(report) + _coverage(report)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>haguard report: {escape(verdict(report))}</title>\n<style>\n{_CSS}\n</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
-    )
+    topology = _topology(graphs, report)
+    drawn = {n.uid for n in topology["model"].nodes} if topology else set()
+    views = [FindingView(f, finding_anchor(f), evidence_lines(f, limit=200), _where(f),
+                         "n-" + resource_anchor(f.resource_uid) if f.resource_uid in drawn else None)
+             for f in report.findings if f.status in OPEN]
+    by_severity = [(s.value, [v for v in views if v.finding.severity is s]) for s in Severity]
+    if resilience is None:
+        resilience = getattr(report, "resilience", None)
+    rows = [{"row": r, "rpo": objective(r.rpo_seconds, r.targets.rpo_seconds if r.targets else None, r.mechanism),
+             "rto": objective(r.rto_seconds, r.targets.rto_seconds if r.targets else None, r.mechanism),
+             "anchor": resource_anchor(r.store_uid) if r.store_uid else None}
+            for r in parse_resilience(resilience or [])]
+    context = {
+        "report": report,
+        "verdict": verdict(report),
+        "exit_code": exit_code(report),
+        "meta": _meta(report),
+        "statuses": [s.value for s in STATUS_COLUMNS],
+        "severity_rows": [(s.value, [sum(f.status is st and f.severity is s for f in report.findings)
+                                     for st in STATUS_COLUMNS]) for s in Severity
+                          if any(f.severity is s for f in report.findings)],
+        "theme_rows": [(t, [c[st] for st in STATUS_COLUMNS]) for t, c in report.summary.by_theme.items()],
+        "failing_by_severity": [(s.value, report.summary.by_severity[s]) for s in Severity],
+        "by_severity": [(s, v) for s, v in by_severity if v],
+        "open_count": len(views),
+        "themes": _themes(report, views),
+        "breakdown": _breakdown(report),
+        "severities": [s.value for s in Severity],
+        "trend": trend_chart(trend) if trend is not None else None,
+        "trend_given": trend is not None,
+        "resilience": rows,
+        "topology": topology,
+        "resources_index": _resources_index(report, views) if topology else [],
+        "suppressed": [f for f in report.findings if f.status is Status.SUPPRESSED],
+        "coverage": report.coverage,
+        "anchor_of": resource_anchor,
+    }
+    return environment().get_template("report.html.j2").render(context)

@@ -18,6 +18,8 @@ def _details(finding: Finding) -> str:
     if finding.location is not None:
         where = finding.location.file + (f":{finding.location.line}" if finding.location.line else "")
         lines.append(f"location: {where}")
+    if finding.presumed:
+        lines.append(f"presumed: {finding.presumed}")
     evidence = evidence_lines(finding, limit=None)
     if evidence:
         lines.append("evidence:")
@@ -37,6 +39,8 @@ def _case(suite: ET.Element, finding: Finding) -> None:
         node.text = f"severity: {finding.severity.value}\n{_details(finding)}"
     elif finding.status is Status.SUPPRESSED:
         ET.SubElement(case, "skipped", message=finding.suppression or "suppressed")
+    elif finding.presumed:  # a pass on an assumption says so
+        ET.SubElement(case, "system-out").text = f"presumed: {finding.presumed}"
 
 
 def _counts(findings: list[Finding]) -> dict[str, str]:

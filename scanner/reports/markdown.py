@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scanner.model import Finding, Severity, Status
 
-from .report import Report, verdict
+from .report import Report, resource_counts, verdict
 
 _STATUS_COLUMNS = (Status.FAIL, Status.UNKNOWN, Status.ERROR, Status.SUPPRESSED, Status.PASS)
 _OPEN = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
@@ -44,7 +44,7 @@ def _finding_row(finding: Finding) -> list[str]:
         md_cell(finding.status.value),
         md_cell(finding.policy_id),
         md_cell(resource) + (f"<br>{md_cell(where)}" if where else ""),
-        md_cell(finding.message),  # the message is the deciding evidence in one line
+        md_cell(finding.message) + (f"<br>presumed: {md_cell(finding.presumed)}" if finding.presumed else ""),
         md_cell(finding.remediation or ""),
     ]
 
@@ -59,7 +59,7 @@ def render_markdown(report: Report) -> str:
         f"**{icon} {md_cell(verdict(report))}** (fail on: {report.fail_on.value}"
         f"{', unknown allowed' if report.allow_unknown else ''})",
         "",
-        f"Source: {md_cell(report.source.kind)} · {summary.resources} resources · {summary.policies} policies",
+        f"Source: {md_cell(report.source.kind)} · {resource_counts(report)} · {summary.policies} policies",
         "",
         "### Summary",
         "",
@@ -85,4 +85,18 @@ def render_markdown(report: Report) -> str:
         lines += _table(["Account", "Region", "Operation", "Error"],
                         [[md_cell(g.account or "-"), md_cell(g.region or "-"),
                           md_cell(f"{g.service}:{g.operation}"), md_cell(g.error)] for g in report.coverage])
+    if report.resilience:
+        from .resilience import by_store, cell
+
+        icons = {"meets": "✅", "misses": "❌", "unknown": "❔", "none": ""}
+        rows = [[md_cell(workload), md_cell(store)] + [md_cell(f"{icons[state]} {text}".strip())
+                                                       for text, state in (cell(cells.get(d))
+                                                                           for d in ("instance", "az", "region"))]
+                for workload, store, cells in by_store(report.resilience)]
+        lines += ["", f"### Resilience by workload ({len(rows)} stores)", ""]
+        lines += _table(["Workload", "Store", "Instance", "AZ", "Region"], rows)
+    if summary.unevaluated_by_type:
+        lines += ["", f"### Not evaluated ({summary.unevaluated})", ""]
+        lines += _table(["Source type", "Resources"], [[md_cell(t), str(n)]
+                                                       for t, n in summary.unevaluated_by_type.items()])
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from rich.text import Text
 from scanner.model import Finding, PolicyInfo, Severity, Status
 
 from .evidence import evidence_lines
-from .report import Report, verdict
+from .report import Report, resource_counts, verdict
 
 _EVIDENCE_SHOWN = 3
 
@@ -50,7 +50,7 @@ def _header(report: Report) -> Text:
     for label, values in (("accounts", src.accounts), ("regions", src.regions), ("files", src.files)):
         if values:
             text.append(f"  {label}: {', '.join(values)}")
-    text.append(f"\n{report.summary.resources} resources, {report.summary.policies} policies, "
+    text.append(f"\n{resource_counts(report)}, {report.summary.policies} policies, "
                 f"fail on {report.fail_on.value}" + (" (unknown allowed)" if report.allow_unknown else ""))
     if src.taken_at:
         text.append(f", taken at {src.taken_at}", style="dim")
@@ -104,6 +104,8 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
         text.append(f"\n{finding.message}")
     if finding.suppression:
         text.append(f"\nsuppressed: {finding.suppression}", style="dim")
+    if finding.presumed:
+        text.append(f"\npresumed: {finding.presumed}", style="yellow")
     for line in lines:
         text.append(f"\n  - {line}")
     return Padding(text, (0, 0, 0, 4), expand=False)
@@ -173,6 +175,40 @@ def _coverage(report: Report, console: Console) -> None:
         console.print(Padding(line, (0, 0, 0, 2), expand=False))
 
 
+_CELL_STYLE = {"meets": "green", "misses": "red", "unknown": "magenta", "none": "dim"}
+
+
+def _resilience(report: Report, console: Console) -> None:
+    if not report.resilience:
+        return
+    from .resilience import by_store, cell
+
+    targets = report.resilience[0].targets
+    title = "Resilience by workload" + (f" (targets: RPO {targets.rpo_seconds:g} s, RTO {targets.rto_seconds:g} s)"
+                                        if targets and targets.rpo_seconds is not None and
+                                        targets.rto_seconds is not None else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("workload", "store", "instance", "AZ", "Region"):
+        table.add_column(column)
+    for workload, store, cells in by_store(report.resilience):
+        shown = [cell(cells.get(d)) for d in ("instance", "az", "region")]
+        table.add_row(workload, store, *(Text(text, style=_CELL_STYLE[state]) for text, state in shown))
+    console.print()
+    console.print(table)
+
+
+def _unevaluated(report: Report, console: Console) -> None:
+    by_type = report.summary.unevaluated_by_type
+    if not by_type:
+        return
+    console.print(Text(f"\nNot evaluated ({report.summary.unevaluated}): no haguard type models these",
+                       style="bold yellow"))
+    for source_type, count in by_type.items():
+        failing = source_type in report.fail_on_unevaluated
+        console.print(Padding(Text(f"{count:>4}  {source_type}" + ("  (fails the run)" if failing else ""),
+                                   style="red" if failing else ""), (0, 0, 0, 2), expand=False))
+
+
 def _passed(report: Report, console: Console, show_passed: bool) -> None:
     passed = [f for f in report.findings if f.status is Status.PASS]
     n_policies = len({f.policy_id for f in passed})
@@ -196,6 +232,8 @@ def render_rich(report: Report, console: Console, *, show_passed: bool = False, 
     _open_findings(report, console, verbose)
     _suppressed(report, console)
     _coverage(report, console)
+    _resilience(report, console)
+    _unevaluated(report, console)
     _passed(report, console, show_passed)
     failing = report.summary.failing > 0
     console.print(Text(f"\n{verdict(report)}", style="bold red" if failing else "bold green"))

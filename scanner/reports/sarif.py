@@ -108,6 +108,8 @@ def _message(finding: Finding) -> str:
         text += "\nEvidence: " + "; ".join(lines)
     if finding.status is Status.SUPPRESSED and finding.suppression:
         text += f"\nSuppressed: {finding.suppression}"
+    if finding.presumed:
+        text += f"\nPresumed: {finding.presumed}"
     return text
 
 

@@ -14,9 +14,10 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
-from ..model import CoverageGap, Finding, Snapshot, Source
+from ..model import CoverageGap, Finding, Snapshot, Source, Unevaluated
 from .executors import Executor, TaskFailure
 from .joins import JoinSpec, Projection, join_spec, joined_graph, project
 from .store import AccountUnit, ShardSet, decode_snapshot, missing_shard_gap, read_shard
@@ -39,6 +40,8 @@ class EvaluationJob:
     local: frozenset[str]
     join: JoinSpec
     source_kind: str = "aws"
+    targets: tuple[tuple[str, object], ...] = ()
+    """The RPO/RTO targets of the resilience rows (``recovery_targets``), as items."""
 
 
 @dataclass
@@ -50,6 +53,8 @@ class UnitResult:
     projection: Projection = field(default_factory=Projection)
     coverage: list[CoverageGap] = field(default_factory=list)
     resources: int = 0
+    resilience: list[Any] = field(default_factory=list)
+    unevaluated: list[Unevaluated] = field(default_factory=list)
     peak_rss_bytes: int = 0
     process: str = ""
 
@@ -63,6 +68,8 @@ class ShardedResult:
     resources: int
     joined_resources: int
     worker_peak_rss_bytes: dict[str, int]
+    resilience: list[Any] = field(default_factory=list)
+    unevaluated: list[Unevaluated] = field(default_factory=list)
 
 
 _PACKS: dict[PackSpec, tuple[object, object]] = {}
@@ -111,15 +118,17 @@ def load_unit(unit: AccountUnit, source_kind: str = "aws") -> Snapshot:
     with paused_gc():
         resources = {}
         relations = []
+        unevaluated = []
         for snapshot in snapshots:
             for res in snapshot.resources:
                 resources.setdefault(res.uid, res)
             relations.extend(snapshot.relations)
             gaps.extend(snapshot.coverage)
+            unevaluated.extend(snapshot.unevaluated)
     regions = sorted({r for s in snapshots for r in s.source.regions})
     source = Source(kind=source_kind, accounts=[unit.account], regions=regions)
     return Snapshot.model_construct(source=source, resources=list(resources.values()), relations=relations,
-                                    coverage=gaps)
+                                    coverage=gaps, unevaluated=unevaluated)
 
 
 def evaluate_unit(unit: AccountUnit, job: EvaluationJob) -> UnitResult:
@@ -130,9 +139,14 @@ def evaluate_unit(unit: AccountUnit, job: EvaluationJob) -> UnitResult:
     pack, config = _pack(job.pack)
     snapshot = load_unit(unit, job.source_kind)
     graph = build_graph(snapshot)
-    result = UnitResult(unit.account, coverage=list(graph.coverage), resources=len(graph.resources))
+    result = UnitResult(unit.account, coverage=list(graph.coverage), resources=len(graph.resources),
+                        unevaluated=list(snapshot.unevaluated))
     if job.local:
         result.findings = evaluate(pack, graph, config, only=set(job.local))  # type: ignore[arg-type]
+    if job.targets:
+        from ..commands.common import resilience_of
+
+        result.resilience = resilience_of(graph, dict(job.targets))
     result.projection = project(graph, job.join)
     del graph, snapshot
     result.peak_rss_bytes = _peak_rss()
@@ -149,7 +163,7 @@ def _process_name() -> str:
 
 def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pack_spec: PackSpec,
                        config: object, selected: set[str], executor: Executor, source: Source,
-                       blobs: bool = False) -> ShardedResult:
+                       blobs: bool = False, targets: dict[str, Any] | None = None) -> ShardedResult:
     """Every finding of the ``selected`` policies over a shard set, account by account, then joined.
 
     ``blobs`` sends the shard files' bytes with each task (workers without the coordinator's disk).
@@ -160,13 +174,16 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
     if blobs:
         units = [_with_blobs(unit) for unit in units]
     spec = join_spec(pack, selected)  # type: ignore[arg-type]
-    job = EvaluationJob(pack_spec, frozenset(selected - spec.policies), spec, source.kind)
+    job = EvaluationJob(pack_spec, frozenset(selected - spec.policies), spec, source.kind,
+                        tuple(sorted((targets or {}).items())))
     preload(pack_spec, pack, config)
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
     projections: list[Projection] = []
     peaks: dict[str, int] = {}
     resources = 0
+    resilience: list[Any] = []
+    unevaluated: list[Unevaluated] = []
     by_account: dict[str, UnitResult] = {}
     results = executor.map_unordered(evaluate_unit, units, job, name=lambda u: f"evaluate-account-{u.account}")
     for unit, outcome in results:
@@ -181,14 +198,24 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
         coverage.extend(outcome.coverage)
         projections.append(outcome.projection)
         resources += outcome.resources
+        resilience.extend(outcome.resilience)
+        unevaluated.extend(outcome.unevaluated)
         if outcome.process:
             peaks[outcome.process] = max(peaks.get(outcome.process, 0), outcome.peak_rss_bytes)
+    resilience.sort(key=_row_order)
     joined = 0
     if spec.policies:
         graph = joined_graph(projections, coverage, source)
         joined = len(graph.resources)
         findings.extend(evaluate(pack, graph, config, only=set(spec.policies)))  # type: ignore[arg-type]
-    return ShardedResult(findings, coverage, resources, joined, peaks)
+    return ShardedResult(findings, coverage, resources, joined, peaks, resilience, unevaluated)
+
+
+def _row_order(row: Any) -> tuple[str, str, int]:
+    """The order of ``resilience_rows`` (workload, store, disruption), across accounts."""
+    from ..graph.recovery import DISRUPTIONS
+
+    return str(row.workload), str(row.store), DISRUPTIONS.index(getattr(row.disruption, "value", row.disruption))
 
 
 def _with_blobs(unit: AccountUnit) -> AccountUnit:

@@ -101,7 +101,6 @@ def test_directory_detection_and_terraform(capsys: pytest.CaptureFixture[str]) -
 @pytest.mark.parametrize(("path", "line"), [
     ("cfn/errors/syntax.yaml", 6),
     ("cfn/errors/no_resources.yaml", 1),
-    ("cfn/errors/unknown_tag.yaml", 5),
     ("cfn/errors/unknown_function.yaml", 6),
     ("cfn/errors/bad.json", 5),
     ("tf/plan_truncated.json", 22),

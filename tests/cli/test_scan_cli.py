@@ -106,7 +106,7 @@ def test_bad_config_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     config = tmp_path / "haguard.yaml"
     config.write_text("params:\n  min_azs: two\n")
     assert main(["scan", "--example", "--config", str(config)]) == 2
-    assert capsys.readouterr().err.startswith(f"{config}:2: param 'min_azs' must be a int")
+    assert capsys.readouterr().err.startswith(f"{config}:2: param 'min_azs' must be an integer")
 
 
 def test_config_param_changes_the_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

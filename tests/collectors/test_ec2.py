@@ -177,7 +177,9 @@ def test_security_group_rules_are_flattened_per_peer(ec2_client: Any) -> None:
     assert by_protocol["tcp"]["source_security_group"] == arn("security-group", web)
     assert (by_protocol["tcp"]["from_port"], by_protocol["tcp"]["to_port"], by_protocol["tcp"]["cidr"]) == (
         8080, 8081, None)
-    assert (by_protocol["icmp"]["from_port"], by_protocol["icmp"]["to_port"]) == (0, 65535)
+    # ICMP carries its type and code, never ports: echo request (8), any code
+    assert (by_protocol["icmp"].get("from_port"), by_protocol["icmp"]["icmp_type"],
+            by_protocol["icmp"]["icmp_code"]) == (None, 8, -1)
 
 
 def test_network_acl_entries_and_subnet_associations(ec2_client: Any) -> None:
@@ -200,7 +202,8 @@ def test_network_acl_entries_and_subnet_associations(ec2_client: Any) -> None:
     assert custom["is_default"] is False
     entries = {(e["rule_number"], e["egress"]): e for e in custom["entries"]}
     assert entries[(100, False)] == {"rule_number": 100, "egress": False, "action": "deny", "protocol": "tcp",
-                                     "cidr": "0.0.0.0/0", "from_port": 22, "to_port": 22}
+                                     "cidr": "0.0.0.0/0", "from_port": 22, "to_port": 22, "icmp_type": None,
+                                     "icmp_code": None}
     assert (entries[(200, True)]["protocol"], entries[(200, True)]["from_port"], entries[(200, True)]["to_port"]) == (
         "all", 0, 65535)
     default = resources[arn("network-acl", current["NetworkAclId"])].attributes
@@ -317,16 +320,17 @@ def test_recorded_responses_for_fields_moto_lacks() -> None:
 
     rules = resources[arn("security-group", "sg-0edge")].attributes["ingress"]
     assert {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr": None, "source_security_group": None,
-            "prefix_list": "pl-0cloudfront", "description": "CloudFront"} in rules
+            "prefix_list": "pl-0cloudfront", "description": "CloudFront", "icmp_type": None,
+            "icmp_code": None} in rules
     peer = next(r for r in rules if r["source_security_group"])
     assert peer["source_security_group"] == ec2.ec2_arn("999988887777", REGION, "security-group", "sg-0peer")
     assert peer["protocol"] == "udp"
 
     entries = resources[arn("network-acl", "acl-0v6")].attributes["entries"]
     assert {"rule_number": 101, "egress": False, "action": "allow", "protocol": "tcp", "cidr": "::/0",
-            "from_port": 443, "to_port": 443} in entries
+            "from_port": 443, "to_port": 443, "icmp_type": None, "icmp_code": None} in entries
     assert {"rule_number": 32767, "egress": False, "action": "deny", "protocol": "all", "cidr": "0.0.0.0/0",
-            "from_port": 0, "to_port": 65535} in entries
+            "from_port": 0, "to_port": 65535, "icmp_type": None, "icmp_code": None} in entries
     assert [e["protocol"] for e in entries if e["rule_number"] == 110] == ["icmpv6"]
 
     instance = resources[arn("instance", "i-0nat")]
@@ -352,22 +356,6 @@ def test_instances_are_read_over_every_page() -> None:
     assert [(r.uid, r.attributes["state"]) for r in out.resources] == [
         (arn("instance", "i-0001"), "running"), (arn("instance", "i-0002"), "stopped")]
     assert ctx.api_calls == 2
-
-
-@pytest.mark.parametrize(("given", "expected"), [
-    ("-1", "all"), ("6", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6"), ("TCP", "tcp"), ("132", "132"),
-    (-1, "all"),
-])
-def test_normalise_protocol(given: Any, expected: str) -> None:
-    assert ec2.normalise_protocol(given) == expected
-
-
-@pytest.mark.parametrize(("protocol", "ports", "expected"), [
-    ("tcp", (22, 22), (22, 22)), ("udp", (53, 53), (53, 53)), ("all", (None, None), (0, 65535)),
-    ("icmp", (8, -1), (0, 65535)), ("132", (None, None), (0, 65535)), ("tcp", (None, None), (0, 65535)),
-])
-def test_port_range(protocol: str, ports: tuple[Any, Any], expected: tuple[int, int]) -> None:
-    assert ec2.port_range(protocol, *ports) == expected
 
 
 def test_arn_helpers() -> None:

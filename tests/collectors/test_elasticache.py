@@ -108,7 +108,7 @@ def test_members_azs_roles_and_subnet_group_from_recorded_response() -> None:
     assert ctx.api_calls == 3
 
 
-def test_failed_cache_cluster_call_marks_only_relations_unknown() -> None:
+def test_failed_cache_cluster_call_marks_group_relations_unknown_and_standalone_clusters_a_gap() -> None:
     ctx = _stubbed({"DescribeReplicationGroups": {"ReplicationGroups": [RECORDED_GROUP]},
                     "DescribeCacheClusters": "AccessDenied",
                     "DescribeCacheSubnetGroups": {"CacheSubnetGroups": []}})
@@ -117,7 +117,9 @@ def test_failed_cache_cluster_call_marks_only_relations_unknown() -> None:
     assert group.attributes["multi_az"] is True
     assert "DescribeCacheClusters: AccessDenied" in group.unknown_relations["in_subnet_group"]
     assert not edges(collected, "in_subnet_group")
-    assert ctx.gaps == []
+    # the groups themselves are complete; only the clusters outside any group could not be listed
+    assert [(g.operation, g.resource_types) for g in ctx.gaps] == [
+        ("DescribeCacheClusters", ["aws.elasticache.cache_cluster"])]
 
 
 def test_access_denied_gives_a_gap_for_the_declared_types() -> None:

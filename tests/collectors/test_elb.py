@@ -145,8 +145,8 @@ def test_elbv2_load_balancers_and_target_groups(clients: dict[str, Any]) -> None
     assert (ids["alb"], ids["tg"]) in edges(snap, "targets")
     assert (ids["tg"], arn("instance", ids["instance"])) in edges(snap, "targets")
     assert (ids["tg"], arn("vpc", ids["vpc"])) in edges(snap, "in_vpc")
-    # Target health is read only for instance target groups; tags in one batch for all five resources.
-    assert seen.count("elbv2:DescribeTargetHealth") == 1
+    # Target health is read for instance and ip target groups; tags in one batch for all five resources.
+    assert seen.count("elbv2:DescribeTargetHealth") == 2
     assert seen.count("elbv2:DescribeTags") == 1
 
     # Joined with the EC2 collector's subnets, the graph derives the load balancer's zones.
@@ -243,7 +243,8 @@ def test_denied_per_resource_calls_mark_attributes_unknown(clients: dict[str, An
     assert alb.attributes["cross_zone_enabled"] is True  # known for an ALB without the call
     assert "deletion_protection" in alb.unknown
     tg = resources[ids["tg"]]
-    assert set(tg.unknown) == {"stickiness_enabled", "stickiness_type", "deregistration_delay_seconds", "tags"}
+    assert set(tg.unknown) == {"stickiness_enabled", "stickiness_type", "stickiness_duration_seconds",
+                               "deregistration_delay_seconds", "tags", "target_health"}
     assert "stickiness_enabled" not in tg.attributes
     assert tg.attributes["health_check_path"] == "/healthz"
     assert tg.unknown_relations == {"targets": "DescribeTargetHealth: AccessDenied"}

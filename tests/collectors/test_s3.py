@@ -42,12 +42,14 @@ def test_bucket_settings_and_defaults() -> None:
     assert data.attributes["versioning"] == "Enabled"
     assert data.attributes["replication_rules"] == [
         {"status": "Enabled", "destination_bucket": "arn:aws:s3:::data-dr", "destination_region": "eu-west-1",
-         "replication_time_enabled": False}]
+         "replication_time_enabled": False, "metrics_enabled": False}]
     assert data.attributes["lifecycle_rules"] == [
         {"status": "Enabled", "transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
                                               {"days": 90, "storage_class": "GLACIER"}],
+         "noncurrent_transitions": [], "expiration_days": None,
          "noncurrent_expiration_days": 90, "abort_incomplete_upload_days": 7}]
-    assert data.attributes["tags"] == {}  # bucket tags are not collected: one call per bucket saved
+    assert data.attributes["tags"] == {"tier": "data"}
+    assert plain.attributes["tags"] == {}  # NoSuchTagSet: no tags, not unknown
     # Not configured (NotFound-style errors) is AWS's default, not unknown.
     assert (plain.attributes["versioning"], plain.attributes["replication_rules"], plain.attributes["lifecycle_rules"],
             plain.unknown) == ("Disabled", [], [], {})

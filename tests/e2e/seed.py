@@ -46,6 +46,19 @@ EXPECTED: dict[tuple[str, str, str], str] = {
     ("lb-multi-az", PRIMARY, "internal-one"): "fail",
     ("asg-multi-az", PRIMARY, "web"): "pass",
     ("asg-multi-az", PRIMARY, "batch"): "fail",
+    # the primary Region alone: no store recovers from a Region loss
+    ("rpo-estimate-meets-target", PRIMARY, "ledger"): "fail",
+    ("rpo-estimate-meets-target", PRIMARY, "ledger-single"): "fail",
+    ("rpo-estimate-meets-target", PRIMARY, "reporting"): "fail",
+    ("rpo-estimate-meets-target", PRIMARY, "sessions"): "fail",
+    ("rpo-estimate-meets-target", PRIMARY, "audit"): "fail",
+    ("rpo-estimate-meets-target", PRIMARY, "scratch"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "ledger"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "ledger-single"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "reporting"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "sessions"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "audit"): "fail",
+    ("rto-estimate-meets-target", PRIMARY, "scratch"): "fail",
 }
 
 

@@ -195,7 +195,11 @@ def test_conditions_true_false_and_unknown() -> None:
     db = resources["Db"]
     assert db.attributes["deletion_protection"] is False  # Fn::If on a false condition
     assert db.unknown["backup_retention_days"].startswith("condition InUsEast1 unknown")
-    assert resources["Routes"].unknown["routes"].startswith("MaybeRoute may not exist")
+    assert resources["UsEast1Bucket"].presumed == ("evaluated as if created: condition InUsEast1 unknown: "
+                                                   "unresolved !Ref AWS::Region (no --region given)")
+    assert db.presumed is None
+    assert resources["Routes"].attributes["routes"][0]["target"] == "igw-0123456789"  # as if MaybeRoute is created
+    assert resources["Routes"].presumed.startswith("evaluated as if MaybeRoute is created: condition InUsEast1")
     prod = _by_name(load_cloudformation("conditions.yaml", parameters={"Env": "prod"}, region="us-east-1"))
     assert "ProdOnlyReplica" in prod
     assert prod["Db"].attributes["backup_retention_days"] == 30

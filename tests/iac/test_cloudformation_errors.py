@@ -20,7 +20,6 @@ def _in_errors_dir(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("name", "expected"), [
     ("syntax.yaml", "syntax.yaml:6: YAML syntax error: did not find expected ',' or ']'"),
     ("no_resources.yaml", "no_resources.yaml:1: template has no Resources mapping"),
-    ("unknown_tag.yaml", "unknown_tag.yaml:5: unknown intrinsic function !Foo"),
     ("unknown_function.yaml", "unknown_function.yaml:6: unknown intrinsic function Fn::Foo"),
     ("undefined_ref.yaml", "undefined_ref.yaml:6: Ref to undefined name 'MissingVpc'"),
     ("bad_type.yaml", "bad_type.yaml:6: AWS::RDS::DBInstance Db: MultiAZ: expected a boolean, got [1]"),

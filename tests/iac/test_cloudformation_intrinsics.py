@@ -147,7 +147,8 @@ def test_network_acl_entries_and_association(tmp_path: Path) -> None:
                           "    Properties: {SubnetId: !Ref S, NetworkAclId: !Ref A}\n")
     acl = next(r for r in snap.resources if r.name == "A")
     assert acl.attributes["entries"] == [{"rule_number": 100, "egress": False, "action": "allow", "protocol": "tcp",
-                                          "cidr": "0.0.0.0/0", "from_port": 22, "to_port": 22}]
+                                          "cidr": "0.0.0.0/0", "from_port": 22, "to_port": 22, "icmp_type": None,
+                                          "icmp_code": None}]
     assert [(r.src, r.kind, r.dst) for r in snap.relations if r.kind == "uses_network_acl"] == [
         (f"{tmp_path / 't.yaml'}#S", "uses_network_acl", f"{tmp_path / 't.yaml'}#A")]
 
@@ -167,9 +168,9 @@ def test_listener_rule_links_load_balancer_to_target_group(tmp_path: Path) -> No
 def test_global_table_replicas(tmp_path: Path) -> None:
     table = one(tmp_path, "Resources:\n  A:\n    Type: AWS::DynamoDB::GlobalTable\n    Properties:\n"
                           "      BillingMode: PAY_PER_REQUEST\n      Replicas:\n"
-                          "        - {Region: x, RegionName: us-east-1, PointInTimeRecoverySpecification: "
+                          "        - {Region: us-east-1, PointInTimeRecoverySpecification: "
                           "{PointInTimeRecoveryEnabled: true}}\n"
-                          "        - {RegionName: us-west-2}\n")
+                          "        - {Region: us-west-2}\n")  # ReplicaSpecification.Region, as AWS documents it
     assert table.attributes["replica_regions"] == ["us-east-1", "us-west-2"]
     assert table.attributes["pitr_enabled"] is False  # not on every replica
 
@@ -196,9 +197,12 @@ def test_transform_templates_tolerate_names_the_macro_creates(tmp_path: Path) ->
                           "    - Subnet${Name}: {Type: AWS::EC2::Subnet}\n"
                           "  F:\n    Type: AWS::Serverless::Function\n    Properties: {Role: !GetAtt FRole.Arn}\n"
                           "  A:\n    Type: AWS::RDS::DBSubnetGroup\n"
-                          "    Properties: {DBSubnetGroupDescription: d, SubnetIds: [!Ref SubnetA]}\n")
-    (group,) = snap.resources
-    assert group.unknown_relations["in_subnet"].startswith("!Ref SubnetA: not in the template")
+                          "    Properties: {DBSubnetGroupDescription: d, SubnetIds: [!Ref SubnetA, !Ref FRole]}\n")
+    resources = {r.name: r for r in snap.resources}
+    assert set(resources) == {"A", "SubnetA", "SubnetB"}  # the loop expanded; the SAM function is not evaluated
+    assert resources["A"].unknown_relations["in_subnet"] == (
+        "!Ref FRole: not in the template (made by the AWS::Serverless-2016-10-31 transform?)")
+    assert ("in_subnet", f"{tmp_path / 't.yaml'}#SubnetA") in {(r.kind, r.dst) for r in snap.relations}
 
 
 def test_yaml_one_one_booleans_are_names(tmp_path: Path) -> None:

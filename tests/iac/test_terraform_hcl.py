@@ -51,18 +51,21 @@ def test_for_each_expands_with_keys_and_values(network: Snapshot) -> None:
     assert subnet.attributes["map_public_ip_on_launch"] is False
 
 
-def test_count_that_is_not_literal_gives_one_resource_with_unknowns(network: Snapshot) -> None:
+def test_unknown_count_gives_one_resource_with_the_reason(network: Snapshot) -> None:
     spare = resource(network, "aws_subnet.spare")
-    assert spare.unknown["count"] == "count of aws_subnet.spare is not a literal number"
-    assert spare.unknown["cidr_block"] == "expression `cidrsubnet(var.cidr, 8, 20)` is not evaluated"
-    assert "cidr_block" not in spare.attributes
+    assert spare.unknown["count"] == ("count of aws_subnet.spare is unknown: variable spare_count has no value "
+                                      "(no default, tfvars or --var)")
+    assert spare.attributes["cidr_block"] == "10.0.20.0/24"  # cidrsubnet(var.cidr, 8, 20)
 
 
 def test_variables_from_defaults_tfvars_and_overrides(network: Snapshot) -> None:
     assert resource(network, "aws_security_group.db").attributes["group_name"] == "shop-prod-db"  # tfvars
     assert resource(network, "aws_vpc.main").attributes["tags"] == {"Name": "shop-prod"}  # local from var
-    overridden = load_terraform_hcl(NETWORK, var_overrides={"env": "dev", "spare_count": "x"})
+    overridden = load_terraform_hcl(NETWORK, var_overrides={"env": "dev", "spare_count": "0"})
     assert resource(overridden, "aws_security_group.db").attributes["group_name"] == "shop-dev-db"
+    assert not [r for r in overridden.resources if r.uid.startswith("aws_subnet.spare")]  # count = 0
+    with pytest.raises(InputError, match="--var spare_count: invalid value for variable 'spare_count'"):
+        load_terraform_hcl(NETWORK, var_overrides={"spare_count": "x"})  # a number variable, as Terraform
 
 
 def test_references_become_relations(network: Snapshot) -> None:
@@ -92,9 +95,9 @@ def test_routes_and_associations(network: Snapshot) -> None:
 def test_security_group_rules_are_flattened_and_folded(network: Snapshot) -> None:
     app = resource(network, "aws_security_group.app")
     assert app.attributes["ingress"] == [
-        {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr": "0.0.0.0/0", "source_security_group": None,
-         "prefix_list": None, "description": None},
-        {"protocol": "all", "from_port": 0, "to_port": 65535, "cidr": None,
+        {"protocol": "tcp", "from_port": 443, "to_port": 443, "icmp_type": None, "icmp_code": None, "cidr": "0.0.0.0/0",
+         "source_security_group": None, "prefix_list": None, "description": None},
+        {"protocol": "all", "from_port": 0, "to_port": 65535, "icmp_type": None, "icmp_code": None, "cidr": None,
          "source_security_group": "aws_security_group.app", "prefix_list": None, "description": None},
     ]
     egress = resource(network, "aws_security_group.db").attributes["egress"]
@@ -159,7 +162,8 @@ def test_unknown_variable_and_data_source_references(tmp_path: Path) -> None:
         '  route_table_id = "rtb-1"\n}\n'
         'resource "aws_subnet" "s" {\n  vpc_id = "vpc-1"\n}\n')
     snapshot = load_terraform_hcl(tmp_path)
-    assert resource(snapshot, "aws_lb.a").unknown_relations == {"in_subnet": "variable subnets has no value"}
+    assert resource(snapshot, "aws_lb.a").unknown_relations == {
+        "in_subnet": "variable subnets has no value (no default, tfvars or --var)"}
     assert {("aws_lb.b", "in_subnet", "data.aws_subnet.shared"), ("aws_lb.b", "in_subnet", "subnet-2")} <= relations(
         snapshot)
     assert resource(snapshot, "aws_lb.b").attributes["scheme"] == "internal"
@@ -215,7 +219,7 @@ resource "aws_main_route_table_association" "m" {
     assert ("aws_instance.i[3]", "in_subnet", "aws_subnet.s[0]") in found  # element() wraps around
     assert ("aws_instance.i[1]", "in_subnet", "aws_subnet.s[1]") in found
     assert resource(snapshot, "aws_instance.i[2]").attributes["instance_type"] == "t3.micro"
-    assert resource(snapshot, "aws_vpc.v").attributes["tags"] == {"Note": 'two "words"'}
+    assert resource(snapshot, "aws_vpc.v").attributes["tags"] == {"Note": 'two "words"\n'}  # heredocs end in \n
     assert resource(snapshot, "aws_default_route_table.d").attributes["main"] is True
     assert resource(snapshot, "aws_route_table.m").attributes["main"] is True
     assert ("aws_default_route_table.d", "in_vpc", "aws_vpc.v") in found
@@ -246,4 +250,4 @@ resource "aws_autoscaling_group" "web" {
         "us-east-1a", "us-east-1b", "us-east-1c"]
     group = resource(snapshot, "aws_autoscaling_group.web")
     assert (group.attributes["min_size"], group.attributes["max_size"]) == (2, 4)
-    assert "has no such key" in group.unknown["desired_capacity"]
+    assert "lookup() found no key 'api' and has no default" in group.unknown["desired_capacity"]

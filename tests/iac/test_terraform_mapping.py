@@ -15,7 +15,6 @@ from scanner.iac.tf_mapping import (
     build_snapshot,
     is_supported,
     map_resource,
-    normalise_protocol,
     resource_type_of,
     with_unknowns,
 )
@@ -28,12 +27,6 @@ def test_every_vocabulary_terraform_type_is_mapped_and_validates(tf_type: str) -
     mapped = map_resource(tf_type, {}, address=f"{tf_type}.x")
     snapshot = build_snapshot("terraform-plan", [], [TfResource(f"{tf_type}.x", tf_type, "x", mapped)])
     assert snapshot.resources[0].type == mapped.type
-
-
-@pytest.mark.parametrize(("given", "expected"), [("-1", "all"), ("ALL", "all"), ("6", "tcp"), ("17", "udp"),
-                                                 ("1", "icmp"), ("58", "icmpv6"), ("TCP", "tcp"), ("50", "50")])
-def test_protocols_are_normalised(given: str, expected: str) -> None:
-    assert normalise_protocol(given) == expected
 
 
 def test_unknown_paths_reach_nested_blocks() -> None:
@@ -140,8 +133,9 @@ def test_backup_selection_and_dynamodb() -> None:
     selection = map_resource("aws_backup_selection", {
         "plan_id": Ref(("aws_backup_plan.p",)), "resources": [Ref(("aws_dynamodb_table.t",)), "arn:aws:s3:::b"]},
         address="s")
-    assert selection.refs == [("member_of", "aws_backup_plan.p"), ("backs_up", "aws_dynamodb_table.t")]
-    assert selection.attributes["resources"] == ["arn:aws:s3:::b"]
+    assert selection.refs == [("member_of", "aws_backup_plan.p"), ("backs_up", "aws_dynamodb_table.t"),
+                              ("backs_up", "arn:aws:s3:::b")]  # a literal ARN is selected too, as live and CFN say
+    assert selection.attributes["resources"] == ["aws_dynamodb_table.t", "arn:aws:s3:::b"]
     table = map_resource("aws_dynamodb_table", {
         "point_in_time_recovery": [{"enabled": True}], "replica": [{"region_name": "us-west-2"}]}, address="t")
     assert table.attributes["pitr_enabled"] is True

@@ -238,7 +238,10 @@ def test_separate_rules_fold_into_a_new_group_whose_inline_rules_are_computed(tm
                                                            "after_unknown": {"availability_zones": True}}}],
         [{"address": "aws_vpc_security_group_ingress_rule.r", "mode": "managed", "name": "r",
           "type": "aws_vpc_security_group_ingress_rule",
-          "expressions": {"security_group_id": {"references": ["aws_security_group.g.id", "aws_security_group.g"]}}}])
+          "expressions": {"security_group_id": {"references": ["aws_security_group.g.id", "aws_security_group.g"]}}},
+         {"address": "aws_security_group.g", "mode": "managed", "type": "aws_security_group", "name": "g",
+          "expressions": {"name": {"constant_value": "web"}}},
+         {"address": "aws_autoscaling_group.a", "mode": "managed", "type": "aws_autoscaling_group", "name": "a"}])
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
     snapshot = load_terraform_plan(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 from live_seed import seed_account
@@ -67,6 +68,43 @@ def seed_services(region: str = REGION) -> None:
         AlarmName="cpu", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average", Period=60,
         EvaluationPeriods=1, Threshold=80.0, ComparisonOperator="GreaterThanThreshold",
         Dimensions=[{"Name": "AutoScalingGroupName", "Value": "web"}])
+    _seed_newer_types(region, vpc, s3)
     rds = boto3.client("rds", region_name=region)
     rds.create_db_instance_read_replica(DBInstanceIdentifier="orders-replica",
                                         SourceDBInstanceIdentifier=f"orders-{region}")
+
+
+def _seed_newer_types(region: str, vpc: str, s3: Any) -> None:
+    """Log groups, flow logs, scaling targets, a standalone cache, DNS failover and a CDN distribution."""
+    boto3.client("logs", region_name=region).create_log_group(logGroupName="/apps/api")
+    s3.create_bucket(Bucket="haguard-flow-logs")
+    boto3.client("ec2", region_name=region).create_flow_logs(
+        ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+        LogDestination="arn:aws:s3:::haguard-flow-logs")
+    scaling = boto3.client("application-autoscaling", region_name=region)
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/apps/api",
+                                     ScalableDimension="ecs:service:DesiredCount", MinCapacity=2, MaxCapacity=6)
+    scaling.put_scaling_policy(PolicyName="cpu", ServiceNamespace="ecs", ResourceId="service/apps/api",
+                               ScalableDimension="ecs:service:DesiredCount", PolicyType="TargetTrackingScaling",
+                               TargetTrackingScalingPolicyConfiguration={
+                                   "TargetValue": 70.0, "PredefinedMetricSpecification": {
+                                       "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+    boto3.client("elasticache", region_name=region).create_cache_cluster(
+        CacheClusterId="single", Engine="redis", CacheNodeType="cache.t3.micro", NumCacheNodes=1)
+    dns = boto3.client("route53", region_name=region)
+    zone = dns.create_hosted_zone(Name="example.com", CallerReference="z")["HostedZone"]["Id"].split("/")[-1]
+    check = dns.create_health_check(CallerReference="c", HealthCheckConfig={
+        "Type": "HTTPS", "FullyQualifiedDomainName": "api.example.com"})["HealthCheck"]["Id"]
+    record = {"Name": "api.example.com", "Type": "A", "SetIdentifier": "primary", "Failover": "PRIMARY", "TTL": 60,
+              "HealthCheckId": check, "ResourceRecords": [{"Value": "203.0.113.1"}]}
+    dns.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": record}]})
+    origin = {"Id": "site", "DomainName": "haguard-orders.s3.amazonaws.com",
+              "S3OriginConfig": {"OriginAccessIdentity": ""}}
+    boto3.client("cloudfront", region_name=region).create_distribution(DistributionConfig={
+        "CallerReference": "d", "Comment": "", "Enabled": True, "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
+    boto3.client("cloudformation", region_name=region).create_stack(StackName="queues", TemplateBody=json.dumps(
+        {"Resources": {"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs"}}}}))

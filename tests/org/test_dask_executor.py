@@ -11,7 +11,7 @@ from typing import Any
 
 import dying_collector
 import pytest
-from conftest import Org
+from org_helpers import Org
 
 from benchmarks.org_seed import ROLE_ARN
 from scanner.live.options import LiveOptions

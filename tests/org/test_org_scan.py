@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Org, haguard, haguard_env
+from org_helpers import Org, haguard, haguard_env
 
 from benchmarks.org_seed import REGIONS, ROLE_ARN, expected_verdicts
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, Org, haguard, haguard_env
+from org_helpers import ROOT, Org, haguard, haguard_env
 
 from benchmarks.aws_proxy import ProxyRules
 from benchmarks.org_seed import REGIONS, ROLE_ARN

@@ -68,3 +68,17 @@ def test_installs_beside_distributions_named_reports_and_policies(haguard_wheel:
                             capture_output=True, text=True)
     assert listed.returncode == 0, listed.stderr
     assert "rds-instance-multi-az" in listed.stdout
+
+
+def test_installed_wheel_renders_the_html_report_from_its_templates(haguard_wheel: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(haguard_wheel).namelist()
+    assert "scanner/reports/templates/report.html.j2" in names
+    assert "scanner/reports/templates/macros/topology.svg.j2" in names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(target), str(haguard_wheel)], check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", "--example", "--format", "html"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="topology"' in result.stdout

@@ -91,13 +91,15 @@ def verdicts(found: Iterable[Finding], names: set[str], *, cfn: bool = False
     Raises ``AssertionError`` when two resources of one policy share a normalised name, which would
     make the comparison ambiguous.
     """
-    result: dict[tuple[str, str], Verdict] = {}
+    typed: dict[tuple[str, str, str], Verdict] = {}
     for finding in found:
         raw = finding.resource_name or ""
         name = cfn_name(raw) if cfn else normalise(raw)
         if name not in names:
             continue
-        key = (finding.policy_id, name)
-        assert key not in result, f"two resources named {name!r} for {finding.policy_id}"
-        result[key] = Verdict(str(finding.status.value), finding.message, finding.resource_type)
-    return result
+        key = (finding.policy_id, name, finding.resource_type)
+        assert key not in typed, f"two resources named {name!r} for {finding.policy_id}"
+        typed[key] = Verdict(str(finding.status.value), finding.message, finding.resource_type)
+    shared = {(p, n) for (p, n, t) in typed if sum(1 for k in typed if k[:2] == (p, n)) > 1}
+    # a policy over several types may judge two resources of one name (the orders database and table)
+    return {(p, f"{n} ({t})" if (p, n) in shared else n): v for (p, n, t), v in typed.items()}

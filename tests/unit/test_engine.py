@@ -75,9 +75,9 @@ def test_config_overrides_params_and_severity_and_disables(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(("text", "line", "fragment"), [
-    ("params:\n  min_days: seven\n", 2, "param 'min_days' must be a int"),
+    ("params:\n  min_days: seven\n", 2, "param 'min_days' must be an integer"),
     ("policies:\n  nope: {severity: low}\n", 2, "unknown policy id 'nope'"),
-    ("policies:\n  test-policy:\n    params: {max: 1}\n", 3, "has no param 'max'"),
+    ("policies:\n  test-policy:\n    params: {max: 1}\n", 3, "unknown parameter max of policy test-policy"),
     ("waivers:\n  - {id: test-policy, reason: x, expires: someday}\n", 2, "expires"),
     ("colour: blue\n", 1, "unknown key"),
 ])

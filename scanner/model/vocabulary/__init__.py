@@ -1,25 +1,44 @@
-"""The one vocabulary: resource types, their normalised attributes, and relation kinds.
+"""The one vocabulary: resource types, their normalised attributes, where each source finds them, relations.
 
 Every source (boto3 collectors, CloudFormation, Terraform) produces resources of these types with
 these attribute names, so that each policy is written once. ``RESOURCE_TYPES`` maps a type name
-(``aws.rds.db_instance``) to its pydantic attribute model; ``RELATIONS`` lists which relation kinds
-join which types; ``META_ATTRIBUTES`` are resource fields policies may read like attributes.
+(``aws.rds.db_instance``) to its pydantic attribute model, whose fields declare their source paths
+(``_fields``); ``RELATIONS`` lists which relation kinds join which types (the types' declarations
+plus the relations that structural hooks and the graph add); ``META_ATTRIBUTES`` are resource fields
+policies may read like attributes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from . import autoscaling, backup, compute, dynamodb, ec2, edge, elasticache, loadbalancing, monitoring, rds, s3
+from ..normalise import format_uid
+from . import (
+    autoscaling,
+    backup,
+    cloudformation,
+    containers,
+    dynamodb,
+    ec2,
+    edge,
+    efs,
+    elasticache,
+    loadbalancing,
+    monitoring,
+    rds,
+    s3,
+    scaling,
+)
 from ._base import Attributes, Item
+from ._fields import SOURCES, From, Hook, Live, Rel, SourceName, declarations
 
 RESOURCE_TYPES: dict[str, type[Attributes]] = {
     model.type_name: model
-    for module in (ec2, loadbalancing, autoscaling, rds, elasticache, dynamodb, s3, backup, monitoring,
-                   compute, edge)
+    for module in (ec2, loadbalancing, autoscaling, scaling, rds, elasticache, dynamodb, s3, efs, backup,
+                   monitoring, containers, edge, cloudformation)
     for model in module.MODELS
 }
 
@@ -31,10 +50,16 @@ META_ATTRIBUTES: dict[str, str] = {
     "region": "The AWS Region.",
 }
 
+RelationKind = Literal[
+    "in_vpc", "in_subnet", "in_subnet_group", "uses_route_table", "uses_network_acl", "uses_security_group",
+    "routes_to", "default_route", "attached_to", "replica_of", "member_of", "targets", "scales", "backs_up",
+    "alarms_on", "serves", "runs", "logs", "checked_by",
+]
+
 RELATION_KINDS: dict[str, str] = {
     "in_vpc": "resource -> the VPC it belongs to",
     "in_subnet": "resource -> each subnet it is placed in",
-    "in_subnet_group": "DB instance / cluster / cache replication group -> its subnet group",
+    "in_subnet_group": "DB instance / cluster / cache -> its subnet group",
     "uses_route_table": "subnet -> its effective route table (explicit association, else the VPC's main "
     "table, added by the graph)",
     "uses_network_acl": "subnet -> its network ACL",
@@ -43,60 +68,61 @@ RELATION_KINDS: dict[str, str] = {
     "default_route": "subnet -> target of its effective 0.0.0.0/0 or ::/0 route (derived by the graph)",
     "attached_to": "gateway -> VPC",
     "replica_of": "replica -> its source (DB instance or cluster)",
-    "member_of": "member -> group (DB instance -> cluster, cluster -> global cluster, selection -> plan)",
-    "targets": "load balancer -> target group -> instance / Auto Scaling group",
-    "scales": "scaling policy -> Auto Scaling group or service",
+    "member_of": "member -> group (DB instance -> cluster, cluster -> global cluster, selection -> plan, "
+    "ECS service -> cluster, node group -> EKS cluster, cache cluster -> replication group)",
+    "targets": "load balancer -> target group -> instance / Auto Scaling group / ECS service",
+    "scales": "scaling policy -> Auto Scaling group or scalable target; scalable target -> service or table",
     "backs_up": "backup selection -> protected resource",
     "alarms_on": "alarm -> watched resource",
     "serves": "distribution -> origin",
+    "runs": "ECS service -> its task definition",
+    "logs": "flow log -> the VPC or subnet whose traffic it records",
+    "checked_by": "Route 53 record set -> its health check",
 }
 
-_PLACED = [t for t, m in RESOURCE_TYPES.items() if "availability_zones" in m.derived]
-_STATEFUL = ["aws.rds.db_instance", "aws.rds.db_cluster", "aws.dynamodb.table", "aws.efs.file_system",
-             "aws.s3.bucket", "aws.elasticache.replication_group"]
-_NETWORKED = ["aws.ec2.subnet", "aws.ec2.route_table", "aws.ec2.security_group", "aws.ec2.network_acl",
-              "aws.rds.db_subnet_group", "aws.elasticache.subnet_group", "aws.ec2.vpc_endpoint",
-              "aws.elbv2.load_balancer", "aws.elbv2.target_group", "aws.ec2.instance"]
-_WITH_SG = ["aws.ec2.instance", "aws.elbv2.load_balancer", "aws.elb.load_balancer", "aws.rds.db_instance",
-            "aws.rds.db_cluster", "aws.elasticache.replication_group", "aws.ecs.service", "aws.ec2.vpc_endpoint",
-            "aws.efs.file_system"]
 _GATEWAYS = ["aws.ec2.internet_gateway", "aws.ec2.nat_gateway", "aws.ec2.instance", "aws.ec2.vpc_endpoint"]
-
-RELATIONS: list[tuple[str, str, str]] = [
-    *((t, "in_vpc", "aws.ec2.vpc") for t in _NETWORKED),
-    *((t, "in_subnet", "aws.ec2.subnet") for t in _PLACED if t != "aws.ec2.subnet"),
-    ("aws.rds.db_instance", "in_subnet_group", "aws.rds.db_subnet_group"),
-    ("aws.rds.db_cluster", "in_subnet_group", "aws.rds.db_subnet_group"),
-    ("aws.elasticache.replication_group", "in_subnet_group", "aws.elasticache.subnet_group"),
+HOOK_RELATIONS: list[tuple[str, str, str]] = [
     ("aws.ec2.subnet", "uses_route_table", "aws.ec2.route_table"),
-    ("aws.ec2.subnet", "uses_network_acl", "aws.ec2.network_acl"),
-    *((t, "uses_security_group", "aws.ec2.security_group") for t in _WITH_SG),
     *(("aws.ec2.route_table", "routes_to", t) for t in _GATEWAYS),
     *(("aws.ec2.subnet", "default_route", t) for t in _GATEWAYS),
-    ("aws.ec2.internet_gateway", "attached_to", "aws.ec2.vpc"),
-    ("aws.rds.db_instance", "replica_of", "aws.rds.db_instance"),
-    ("aws.rds.db_cluster", "replica_of", "aws.rds.db_cluster"),
-    ("aws.rds.db_instance", "member_of", "aws.rds.db_cluster"),
-    ("aws.rds.db_cluster", "member_of", "aws.rds.global_cluster"),
-    ("aws.backup.selection", "member_of", "aws.backup.plan"),
-    ("aws.elbv2.load_balancer", "targets", "aws.elbv2.target_group"),
-    ("aws.elbv2.target_group", "targets", "aws.ec2.instance"),
-    ("aws.elbv2.target_group", "targets", "aws.autoscaling.group"),
-    ("aws.elb.load_balancer", "targets", "aws.ec2.instance"),
-    ("aws.elb.load_balancer", "targets", "aws.autoscaling.group"),
-    ("aws.autoscaling.policy", "scales", "aws.autoscaling.group"),
-    *(("aws.backup.selection", "backs_up", t) for t in _STATEFUL),
-    *(("aws.cloudwatch.alarm", "alarms_on", t) for t in RESOURCE_TYPES if t != "aws.cloudwatch.alarm"),
-    ("aws.cloudfront.distribution", "serves", "aws.s3.bucket"),
-    ("aws.cloudfront.distribution", "serves", "aws.elbv2.load_balancer"),
-    ("aws.cloudfront.distribution", "serves", "aws.elb.load_balancer"),
+    ("aws.elbv2.target_group", "targets", "aws.ecs.service"),
 ]
+"""Relations made by structural hooks and the graph rather than by a type's declarations."""
+
+
+def _declared_relations() -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
+    for name, model in RESOURCE_TYPES.items():
+        for relation in model.relations:
+            targets = [t for t in RESOURCE_TYPES if t != name] if relation.to == ("*",) else relation.to
+            for other in targets:
+                found.append((other, relation.kind, name) if relation.reverse else (name, relation.kind, other))
+    return found
+
+
+RELATIONS: list[tuple[str, str, str]] = list(dict.fromkeys([*_declared_relations(), *HOOK_RELATIONS]))
+_ALLOWED = frozenset(RELATIONS)
+_KINDS_FROM = frozenset((src, kind) for src, kind, _ in RELATIONS)
+
+
+def relation_allowed(src_type: str, kind: str, dst_type: str | None) -> bool:
+    """True when ``RELATIONS`` allows ``src_type -kind-> dst_type`` (any target type when it is unknown)."""
+    if dst_type is None:
+        return (src_type, kind) in _KINDS_FROM
+    return (src_type, kind, dst_type) in _ALLOWED
 
 
 EVIDENCE_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
     name: dict(model.evidence_context) for name, model in RESOURCE_TYPES.items() if model.evidence_context
 }
 """Per type: attribute -> attributes shown beside it in evidence."""
+
+
+VOLATILE: dict[str, frozenset[str]] = {
+    name: frozenset(a for a, decl in declarations(model).items() if decl.volatile)
+    for name, model in RESOURCE_TYPES.items()
+}
+"""Per type: runtime readings that change between scans by themselves (drift does not list them)."""
 
 
 def related_types(src_types: set[str], kind: str, direction: str) -> set[str]:
@@ -114,6 +140,13 @@ def type_for_cfn(cfn_type: str) -> str | None:
 def type_for_terraform(tf_type: str) -> str | None:
     """The vocabulary type for a Terraform resource type, if haguard models it."""
     return _TF.get(tf_type)
+
+
+def live_uid(type_name: str, resource_id: str, account: str, region: str) -> str:
+    """The uid a live collector gives a resource of ``type_name`` with this id (an ARN is kept)."""
+    live = RESOURCE_TYPES[type_name].live
+    template = live.arn if live is not None else "{id}"
+    return format_uid(template, resource_id, account, region)
 
 
 _CFN = {cfn: name for name, model in RESOURCE_TYPES.items() for cfn in model.cfn_types}
@@ -146,14 +179,26 @@ def normalise_attributes(type_name: str, given: dict[str, Any], unknown: Iterabl
 
 __all__ = [
     "EVIDENCE_CONTEXT",
+    "HOOK_RELATIONS",
     "META_ATTRIBUTES",
     "RELATIONS",
     "RELATION_KINDS",
     "RESOURCE_TYPES",
+    "SOURCES",
+    "VOLATILE",
     "Attributes",
+    "From",
+    "Hook",
     "Item",
+    "Live",
+    "Rel",
+    "RelationKind",
+    "SourceName",
+    "declarations",
+    "live_uid",
     "normalise_attributes",
     "related_types",
+    "relation_allowed",
     "type_for_cfn",
     "type_for_terraform",
 ]

@@ -1,35 +1,66 @@
-"""DynamoDB tables."""
+"""DynamoDB tables (global-table replicas listed by Region)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from .. import normalise
+from ._base import LIVE_ONLY, RECOVERY, Attributes
+from ._fields import Hook, Live, attr
 
-from ._base import Attributes
+TABLE = "aws.dynamodb.table"
+_CFN_TABLE = "AWS::DynamoDB::Table"
+_CFN_GLOBAL = "AWS::DynamoDB::GlobalTable"
+_PITR = "ContinuousBackups.PointInTimeRecoveryDescription."
+_METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
 
 
 class Table(Attributes):
-    """A DynamoDB table (global-table replicas listed by Region)."""
+    """A DynamoDB table (``AWS::DynamoDB::Table`` or ``::GlobalTable``, ``aws_dynamodb_table``).
 
-    type_name: ClassVar[str] = "aws.dynamodb.table"
-    cfn_types: ClassVar[tuple[str, ...]] = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")
+    The live collector hands over ``{"Table": DescribeTable.Table, "ContinuousBackups":
+    DescribeContinuousBackups.ContinuousBackupsDescription}`` per table.
+    """
+
+    type_name: ClassVar[str] = TABLE
+    cfn_types: ClassVar[tuple[str, ...]] = (_CFN_TABLE, _CFN_GLOBAL)
     tf_types: ClassVar[tuple[str, ...]] = ("aws_dynamodb_table",)
+    live: ClassVar[Live] = Live("dynamodb:DescribeTable", "arn:aws:dynamodb:{region}:{account}:table/{id}",
+                                id="TableName", arn_path="Table.TableArn", name="TableName")
+    derived: ClassVar[dict[str, str]] = dict(RECOVERY)
     evidence_context: ClassVar[dict[str, tuple[str, ...]]] = {"replication_latency_max_ms": ("lag_window_seconds",)}
 
-    billing_mode: str = Field("PROVISIONED", description="`BillingModeSummary.BillingMode`; default PROVISIONED.")
-    pitr_enabled: bool = Field(False, description="`PointInTimeRecoveryStatus == ENABLED`; default off.")
-    pitr_recovery_period_days: int | None = Field(
-        None, description="`RecoveryPeriodInDays` (1-35); AWS uses 35 when PITR is on and it is omitted."
-    )
-    deletion_protection: bool = Field(False, description="`DeletionProtectionEnabled`; default false.")
-    replica_regions: list[str] = Field(default_factory=list, description="`Replicas[].RegionName`.")
-    replication_latency_max_ms: float | None = Field(
-        None, description="Maximum CloudWatch `ReplicationLatency` over the window (live, global tables)."
-    )
-    lag_window_seconds: int | None = Field(
-        None, description="Window (seconds) over which the lag maximum was read from CloudWatch (live)."
-    )
+    tags: dict[str, str] = attr({}, "Resource tags. Default: none.", cfn="Tags", tf="tags", live="Tags")
+    billing_mode: str = attr("PROVISIONED", "`BillingModeSummary.BillingMode`; default PROVISIONED.",
+                             cfn="BillingMode", tf="billing_mode", live="Table.BillingModeSummary.BillingMode",
+                             conv=normalise.upper)
+    pitr_enabled: bool = attr(
+        False, "`PointInTimeRecoveryStatus == ENABLED`; default off.",
+        cfn={_CFN_TABLE: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+             _CFN_GLOBAL: Hook("global_table_replicas")},
+        tf="point_in_time_recovery.enabled", live=_PITR + "PointInTimeRecoveryStatus", conv=normalise.enabled)
+    pitr_recovery_period_days: int | None = attr(
+        None, "`RecoveryPeriodInDays` (1-35); AWS uses 35 when PITR is on and it is omitted.",
+        cfn={_CFN_TABLE: "PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+             _CFN_GLOBAL: "Replicas[0].PointInTimeRecoverySpecification.RecoveryPeriodInDays"},
+        tf="point_in_time_recovery.recovery_period_in_days", live=_PITR + "RecoveryPeriodInDays")
+    deletion_protection: bool = attr(
+        False, "`DeletionProtectionEnabled`; default false.",
+        cfn={_CFN_TABLE: "DeletionProtectionEnabled", _CFN_GLOBAL: Hook("global_table_replicas")},
+        tf="deletion_protection_enabled", live="Table.DeletionProtectionEnabled")
+    replica_regions: list[str] = attr(
+        [], "Regions of the global table's replicas (`Replicas[].RegionName`).",
+        cfn={_CFN_GLOBAL: "Replicas[*].Region|Replicas[*].RegionName"}, tf="replica[*].region_name",
+        live="Table.Replicas[*].RegionName", why="a plain AWS::DynamoDB::Table has no replicas", as_set=True)
+    pitr_lag_seconds: float | None = attr(
+        None, "Seconds between the scan and `LatestRestorableDateTime` (AWS: typically about 5 minutes).",
+        live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
+    replication_latency_max_ms: float | None = attr(
+        None, "Maximum CloudWatch `ReplicationLatency` over the window (live, global tables).",
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
+    lag_window_seconds: int | None = attr(
+        None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
+        live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
 
 
 MODELS: tuple[type[Attributes], ...] = (Table,)

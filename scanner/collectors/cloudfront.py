@@ -1,0 +1,65 @@
+"""CloudFront collector: distributions with their origins, origin groups and logging (a global service).
+
+``ListDistributions`` gives ids and ARNs; ``GetDistributionConfig`` (one per distribution, no batch
+call) gives the whole configuration, logging included. A failed read leaves that distribution's
+configured attributes unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.values import Unknown
+from .base import CallContext, Collected
+from .engine import build
+
+SERVICE = "cloudfront"
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "cloudfront:ListDistributions": ("aws.cloudfront.distribution",),
+    "cloudfront:GetDistributionConfig": ("aws.cloudfront.distribution",),
+}
+
+
+def fetch(ctx: CallContext) -> dict[str, Any]:
+    """Every distribution and its configuration."""
+    summaries: list[dict[str, Any]] = []
+    marker: str | None = None
+    while True:
+        params = {"Marker": marker} if marker else {}
+        page = ctx.call(SERVICE, "ListDistributions", unknown_types=OPERATIONS["cloudfront:ListDistributions"],
+                        **params)
+        listing = (page or {}).get("DistributionList") or {}
+        summaries.extend(listing.get("Items") or [])
+        marker = listing.get("NextMarker") if listing.get("IsTruncated") else None
+        if not marker:
+            break
+
+    def config(summary: dict[str, Any]) -> dict[str, Any]:
+        response, error = ctx.try_call(SERVICE, "GetDistributionConfig", unknown_types=(), Id=summary["Id"])
+        item = {"Id": summary["Id"], "ARN": summary.get("ARN")}
+        item["DistributionConfig"] = (response or {}).get("DistributionConfig") if response else {"error": error}
+        return item
+
+    return {"distributions": ctx.map(config, summaries)}
+
+
+def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
+    """Resources from the raw ``fetch`` output (pure)."""
+    out = Collected()
+    for item in raw.get("distributions") or []:
+        config = item.get("DistributionConfig") or {}
+        if "error" in config:
+            item = {**item, "DistributionConfig": Unknown(config["error"] or "GetDistributionConfig failed")}
+        resource = build(out, "aws.cloudfront.distribution", item, account, region)
+        default_target_is_group(resource)
+    return out
+
+
+def default_target_is_group(resource: Any) -> None:
+    """Hook ``origins``: whether the default behaviour targets an origin group."""
+    groups = {g.get("id") for g in resource.attributes.get("origin_groups") or []}
+    target = resource.attributes.get("default_target_origin_id")
+    if "origins" in resource.unknown:
+        resource.unknown["default_target_is_group"] = resource.unknown["origins"]
+    elif target is not None:
+        resource.attributes["default_target_is_group"] = target in groups
