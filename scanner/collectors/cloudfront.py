@@ -7,8 +7,10 @@ configured attributes unknown.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ..model import Relation, Resource
 from ..model.values import Unknown
 from .base import CallContext, Collected
 from .engine import build
@@ -52,7 +54,30 @@ def parse(raw: dict[str, Any], account: str, region: str) -> Collected:
             item = {**item, "DistributionConfig": Unknown(config["error"] or "GetDistributionConfig failed")}
         resource = build(out, "aws.cloudfront.distribution", item, account, region)
         default_target_is_group(resource)
+        origins(resource, out)
     return out
+
+
+_S3_ORIGIN = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$")
+
+
+def origins(resource: Resource, out: Collected) -> None:
+    """Hook ``origins``: an S3 origin ``serves`` from its bucket (the domain name holds the bucket's name);
+    any other origin (a load balancer, a custom domain) is named by a DNS name whose resource the
+    distribution does not say, so the relation is incomplete."""
+    unresolved = []
+    for origin in resource.attributes.get("origins") or []:
+        domain = str(origin.get("domain_name") or "")
+        match = _S3_ORIGIN.match(domain)
+        if match:
+            out.relations.append(Relation(src=resource.uid, kind="serves", dst=f"arn:aws:s3:::{match['bucket']}"))
+        elif domain:
+            unresolved.append(f"{origin.get('id')} ({domain})")
+    if "origins" in resource.unknown:
+        resource.unknown_relations["serves"] = resource.unknown["origins"]
+    elif unresolved:
+        resource.unknown_relations["serves"] = (
+            "origins named by DNS name, not resolved to a resource: " + ", ".join(unresolved))
 
 
 def default_target_is_group(resource: Any) -> None:

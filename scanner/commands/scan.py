@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         for option in ("save", "save_dir", "resume"):
             if getattr(args, option, None):
                 raise UsageError(f"haguard: --{option.replace('_', '-')} applies to live scans only")
+    if config is not None and config.regions and not getattr(args, "regions", True):
+        args.regions = list(config.regions)  # the architecture profile's Regions, unless --region is given
     store = open_history_option(args)  # a bad history file fails before a long scan, not after it
     try:
         if not (args.snapshot or args.example) or (args.snapshot and args.snapshot.is_dir()):  # live scans: shards

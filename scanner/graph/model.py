@@ -46,6 +46,7 @@ class Graph:
     edges: list[Edge] = field(default_factory=list)
     _edge_keys: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _nx: nx.MultiDiGraph | None = field(default=None, repr=False)
+    _unknown_out: dict[str, list[Resource]] | None = field(default=None, repr=False)
 
     def add_edge(self, src: str, kind: str, dst: str, attributes: dict[str, Any] | None = None) -> None:
         """Add ``src -[kind]-> dst`` unless the same edge exists (unresolved endpoints become nodes)."""
@@ -73,6 +74,30 @@ class Graph:
         """``(uid, edge attributes)`` of the resources joined to ``uid`` by ``kind`` edges."""
         index = self.out_edges if direction == "out" else self.in_edges
         return index.get((uid, kind), [])
+
+    def incoming_unknown(self, uid: str, kind: str) -> str | None:
+        """Why the ``kind`` edges *into* ``uid`` may be incomplete, else ``None``.
+
+        A resource whose own ``kind`` relations are unknown (``unknown_relations``) may point at any
+        resource of a type that ``kind`` can reach from its type, so every such resource's incoming set
+        is incomplete too.
+        """
+        if self._unknown_out is None:
+            index: dict[str, list[Resource]] = defaultdict(list)
+            for resource in self.resources.values():
+                for unknown_kind in resource.unknown_relations:
+                    index[unknown_kind].append(resource)
+            self._unknown_out = index
+        sources = self._unknown_out.get(kind)
+        target = self.resources.get(uid)
+        if not sources or target is None:
+            return None
+        from ..model.vocabulary import relation_allowed
+
+        for source in sources:
+            if source.uid != uid and relation_allowed(source.type, kind, target.type):
+                return f"{kind} relations of {source.uid} incomplete: {source.unknown_relations[kind]}"
+        return None
 
     def resource(self, uid: str) -> Resource | None:
         """The resource for ``uid``, or ``None`` when the snapshot does not hold it."""

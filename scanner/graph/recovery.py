@@ -240,13 +240,15 @@ def _bucket(inputs: _Inputs) -> dict[str, list[Estimate]]:
     _, remote = _split(inputs.backups())
     regional = list(remote)
     observed = attrs.get("replication_latency_max_seconds")
-    for index, rule in enumerate(attrs.get("replication_rules") or []):
+    for rule in attrs.get("replication_rules") or []:
         if rule.get("status") != "Enabled":
             continue
         region = rule.get("destination_region")
-        if region is None or region == inputs.resource.region:
-            if region is None and f"replication_rules.{index}.destination_region" in inputs.resource.unknown:
-                regional.append(Estimate("cross-region-replication", None, None, "destination Region unknown"))
+        if region is None:
+            # live: the destination bucket's location was not readable; IaC names the bucket only
+            regional.append(Estimate("cross-region-replication", None, None, "destination Region unknown"))
+            continue
+        if region == inputs.resource.region:
             continue
         if observed is not None:
             regional.append(Estimate("cross-region-replication", observed, None, "clients must switch buckets"))

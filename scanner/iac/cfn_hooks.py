@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model import normalise
+from ..model.vocabulary.elasticache import name_members
 from .cfn_intrinsics import ResourceRef, Unknown
 from .cfn_reader import MISSING, BadValue, Reader, UnknownValue
 
@@ -50,8 +51,13 @@ def sg_rule(reader: Reader, rule: Any, egress: bool) -> dict[str, Any]:
     return out
 
 
+GROUP_ID_ASSIGNED = "AWS assigns the group id when it creates the group"
+
+
 def security_group_rules(reader: Reader) -> None:
-    """Hook ``rules``: inline ingress/egress rules; a group without egress rules allows all egress."""
+    """Hook ``rules``: inline ingress/egress rules; a group without egress rules allows all egress. The
+    group's own id is AWS's to assign (hook ``standalone_rules`` names an outside group's)."""
+    reader.unknown("group_id", GROUP_ID_ASSIGNED)
     for attr, path in (("ingress", "SecurityGroupIngress"), ("egress", "SecurityGroupEgress")):
         value = reader.get(path)
         if value is not MISSING:
@@ -87,6 +93,22 @@ def replica_source(reader: Reader) -> None:
     source = reader.get("SourceDBInstanceIdentifier")
     if source is not MISSING:
         reader.out.attributes["is_read_replica"] = True
+
+
+# attribute -> the DBInstance property that a cluster member would otherwise set
+CLUSTER_DECIDES = {"backup_retention_days": "BackupRetentionPeriod", "storage_encrypted": "StorageEncrypted",
+                   "allocated_storage_gb": "AllocatedStorage", "max_allocated_storage_gb": "MaxAllocatedStorage"}
+TAKEN_FROM_CLUSTER = "a DB cluster member takes this from its cluster"
+
+
+def cluster_member_settings(reader: Reader) -> None:
+    """A DB instance in a cluster (``DBClusterIdentifier``) has the cluster's retention, encryption and
+    storage: the instance's own defaults do not apply (Terraform's cluster instances have no such arguments)."""
+    if reader.get("DBClusterIdentifier") is MISSING:
+        return
+    for attr, prop in CLUSTER_DECIDES.items():
+        if reader.get(prop) is MISSING:
+            reader.unknown(attr, TAKEN_FROM_CLUSTER)
 
 
 def aurora_multi_az(reader: Reader) -> None:
@@ -148,7 +170,8 @@ def _group(group_id: str, primary: str | None, replica_zones: list[str | None]) 
 
 
 def node_groups(reader: Reader) -> None:
-    """Hook ``node_groups``: shards and their members' zones from the several ways to size a group."""
+    """Hook ``node_groups``: shards and their members' zones from the several ways to size a group; the
+    members' cluster ids as ElastiCache names them."""
     reader.build("node_groups", "", lambda: _node_groups(reader))
     mode = reader.get("ClusterMode")
     if mode is not MISSING:
@@ -157,6 +180,8 @@ def node_groups(reader: Reader) -> None:
         groups = reader.out.attributes.get("node_groups")
         if groups is not None and len(groups) > 1:
             reader.out.attributes["cluster_mode"] = True
+    name_members(reader.out.attributes.get("node_groups") or [], reader.get("ReplicationGroupId"),
+                 reader.out.attributes.get("cluster_mode") is True)
 
 
 def global_table_replicas(reader: Reader) -> None:
@@ -177,11 +202,20 @@ def alarm_dimensions(reader: Reader) -> None:
     if dimensions is MISSING:
         return
     reader.build("dimensions", "Dimensions", lambda: {
-        reader.text(d.get("Name")): reader.text(d.get("Value")) for d in map(reader.mapping, reader.items(dimensions))})
+        reader.text(d.get("Name")): _dimension_value(reader, d.get("Value"))
+        for d in map(reader.mapping, reader.items(dimensions))})
     for index, dimension in enumerate(dimensions if isinstance(dimensions, list) else []):
         value = dimension.get("Value") if isinstance(dimension, dict) else None
         if isinstance(value, (ResourceRef, Unknown)):
             reader.relate("alarms_on", f"Dimensions.{index}", value=value)
+
+
+def _dimension_value(reader: Reader, value: Any) -> str:
+    """A dimension's value: ``!Ref Orders`` is the instance's identifier, which AWS reports only once it exists
+    (the reference itself becomes ``alarms_on``), not the template's uid."""
+    if isinstance(value, ResourceRef):
+        raise UnknownValue(f"!Ref {value.logical_id}: the value it stands for is known only after deployment")
+    return reader.text(value)
 
 
 def distribution_origins(reader: Reader) -> None:
@@ -282,7 +316,7 @@ HOOKS: dict[str, tuple[Callable[[Reader], None], ...]] = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer": (cross_zone_by_type,),
     "AWS::AutoScaling::AutoScalingGroup": (mixed_instances,),
     "AWS::ApplicationAutoScaling::ScalableTarget": (scaled_resource,),
-    "AWS::RDS::DBInstance": (replica_source,),
+    "AWS::RDS::DBInstance": (replica_source, cluster_member_settings),
     "AWS::RDS::DBCluster": (aurora_multi_az,),
     "AWS::ElastiCache::ReplicationGroup": (node_groups,),
     "AWS::DynamoDB::GlobalTable": (global_table_replicas,),

@@ -18,6 +18,7 @@ from ..model.mapping import item_or_unknown
 from ..model.values import MISSING as ABSENT
 from ..model.values import Reference as Ref
 from ..model.values import Unknown
+from ..model.vocabulary.elasticache import name_members
 from ..model.vocabulary.s3 import LifecycleRule, ReplicationRule
 
 MISSING = object()
@@ -224,8 +225,13 @@ def rule_items(block: dict[str, Any], self_uid: str, keys: dict[str, str]) -> li
     return items
 
 
+GROUP_ID_ASSIGNED = "AWS assigns the group id when it creates the group"
+
+
 def security_group_rules(b: Builder) -> None:
-    """Hook ``rules``: inline ``ingress``/``egress`` blocks, one item per peer."""
+    """Hook ``rules``: inline ``ingress``/``egress`` blocks, one item per peer. The group's own id is AWS's
+    to assign (hook ``standalone_rules`` names an outside group's)."""
+    b.out.unknown["group_id"] = GROUP_ID_ASSIGNED
     for direction in ("ingress", "egress"):
         value = b.get(direction)
         if isinstance(value, Unknown):
@@ -412,6 +418,43 @@ def network_acl_entries(b: Builder) -> None:
         b.out.attributes["entries"] = entries
 
 
+def network_acl_rule(b: Builder) -> None:
+    """Contributor: ``aws_network_acl_rule`` adds an entry to its ACL (ports, or ICMP type and code)."""
+    acl = one_uid(b.get("network_acl_id"))
+    if acl is None:
+        return
+    sub = Builder(None, b.values, b.address)
+    for attr, path, conv in (("rule_number", "rule_number", _int), ("action", "rule_action", normalise.lower),
+                             ("protocol", "protocol", normalise.protocol), ("egress", "egress", normalise.boolean)):
+        sub.set(attr, path, conv)
+    proto = sub.out.attributes.setdefault("protocol", "all")
+    icmp = proto in normalise.ICMP_PROTOCOLS
+    bounds = [sub.literal(key) for key in (("icmp_type", "icmp_code") if icmp else ("from_port", "to_port"))]
+    reason = next((why for _, why in bounds if why), None) or next(iter(sub.out.unknown.values()), None)
+    if reason is None and "rule_number" not in sub.out.attributes:
+        reason = "rule without a rule number"
+    if reason is None:
+        low, high = (None if value is MISSING else value for value, _ in bounds)
+        try:
+            entry: dict[str, Any] = {"egress": False, **sub.out.attributes, **normalise.rule_ports(proto, low, high)}
+        except (TypeError, ValueError) as exc:
+            reason = str(exc)
+        else:
+            peer = next((v for v, _ in (sub.literal("cidr_block"), sub.literal("ipv6_cidr_block")) if v is not MISSING),
+                        MISSING)
+            if peer is not MISSING:
+                entry["cidr"] = _str(peer)
+            b.out.patches.append((acl, "entries", entry, True))
+            return
+    b.out.patches.append((acl, "entries", Unknown(f"rule {b.address}: {reason}"), True))
+
+
+def efs_mount_target(b: Builder) -> None:
+    """Contributor: a mount target places its file system in its subnet, behind its security groups."""
+    association("file_system_id", "in_subnet", "subnet_id")(b)
+    association("file_system_id", "uses_security_group", "security_groups")(b)
+
+
 # -- load balancing, scaling -------------------------------------------------------------------
 
 def cross_zone_by_type(b: Builder) -> None:
@@ -446,6 +489,15 @@ def mixed_instances(b: Builder) -> None:
         b.out.unknown["mixed_instances"] = policy.reason
     else:
         b.out.attributes["mixed_instances"] = bool(blocks(policy))
+
+
+def literal_scaled_resource(b: Builder) -> None:
+    """A ``resource_id`` that names the service or table by a literal id (no reference to it, as HCL gives an
+    interpolated string) scales a resource the configuration does not point at: the relation is unknown."""
+    value = b.values.get("resource_id")
+    if isinstance(value, str) and value:
+        b.out.unknown_relations.setdefault(
+            "scales", f"resource_id {value!r} names what it scales literally, not by a reference to it")
 
 
 def scalable_target_of_policy(b: Builder) -> None:
@@ -496,6 +548,7 @@ def replication_group_node_groups(b: Builder) -> None:
     except (TypeError, ValueError):
         b.out.unknown["node_groups"] = "node counts are not understood"
         return
+    name_members(groups, b.literal("replication_group_id")[0], b.out.attributes.get("cluster_mode") is True)
     b.out.attributes["node_groups"] = groups
 
 
@@ -629,11 +682,17 @@ _SERVED = {"aws_s3_bucket", "aws_lb", "aws_alb", "aws_elb"}
 
 
 def distribution_origins(b: Builder) -> None:
-    """Hook ``origins``: a referenced bucket or load balancer is ``served``; the default behaviour's target."""
-    for block in blocks(b.get("origin")):
+    """Hook ``origins``: a referenced bucket or load balancer is ``served``; an origin without
+    ``custom_origin_config`` is an S3 origin (the provider sends ``S3OriginConfig`` for it, with or without
+    ``s3_origin_config``); the default behaviour's target."""
+    origins = b.out.attributes.get("origins") or []
+    for index, block in enumerate(blocks(b.get("origin"))):
         value = block.get("domain_name")
         if isinstance(value, Ref):
             b.out.refs.extend(("serves", t) for t in value.targets if resource_type_of(t) in _SERVED)
+        custom = block.get("custom_origin_config")
+        if index < len(origins) and not isinstance(custom, Unknown):
+            origins[index]["s3_origin"] = not blocks(custom)
     groups = blocks(b.get("origin_group"))
     if groups:
         ids = {g.get("origin_id") for g in groups}
@@ -658,6 +717,7 @@ HOOKS: dict[str, tuple[Callable[[Builder], None], ...]] = {
     "aws_lb": (cross_zone_by_type,),
     "aws_alb": (cross_zone_by_type,),
     "aws_autoscaling_group": (mixed_instances,),
+    "aws_appautoscaling_target": (literal_scaled_resource,),
     "aws_appautoscaling_policy": (scalable_target_of_policy,),
     "aws_db_instance": (replica_source,),
     "aws_elasticache_replication_group": (replication_group_node_groups,),
@@ -681,7 +741,8 @@ CONTRIBUTORS: dict[str, Callable[[Builder], None]] = {
     "aws_autoscaling_attachment": autoscaling_attachment,
     "aws_lb_listener": listener,
     "aws_alb_listener": listener,
-    "aws_efs_mount_target": association("file_system_id", "in_subnet", "subnet_id"),
+    "aws_efs_mount_target": efs_mount_target,
+    "aws_network_acl_rule": network_acl_rule,
     "aws_s3_bucket_versioning": bucket_versioning,
     "aws_s3_bucket_replication_configuration": bucket_rules("replication_rules", ReplicationRule),
     "aws_s3_bucket_lifecycle_configuration": bucket_rules("lifecycle_rules", LifecycleRule),

@@ -38,10 +38,10 @@ AFTER_APPLY = "known after apply"
 COMPUTED_WITH_AWS_DEFAULT: dict[str, frozenset[str]] = {
     "aws_db_instance": frozenset({"backup_retention_period", "multi_az", "publicly_accessible",
                                   "storage_encrypted", "monitoring_interval"}),
-    "aws_rds_cluster": frozenset({"backup_retention_period", "storage_encrypted", "availability_zones"}),
+    "aws_rds_cluster": frozenset({"backup_retention_period", "storage_encrypted"}),
     "aws_rds_cluster_instance": frozenset({"publicly_accessible", "monitoring_interval"}),
     "aws_elasticache_replication_group": frozenset({
-        "multi_az_enabled", "automatic_failover_enabled", "snapshot_retention_limit", "snapshot_window",
+        "multi_az_enabled", "automatic_failover_enabled", "snapshot_retention_limit",
         "transit_encryption_enabled", "at_rest_encryption_enabled", "engine", "num_cache_clusters",
         "num_node_groups", "replicas_per_node_group", "cluster_mode"}),
     "aws_lb": frozenset({"internal", "load_balancer_type", "enable_cross_zone_load_balancing"}),
@@ -63,6 +63,7 @@ COMPUTED_WITH_AWS_DEFAULT: dict[str, frozenset[str]] = {
     "aws_route_table": frozenset({"route"}),
     "aws_default_route_table": frozenset({"route"}),
     "aws_s3_bucket": frozenset({"versioning"}),
+    "aws_efs_file_system": frozenset({"encrypted", "throughput_mode"}),
 }
 
 def with_unknowns(values: Any, unknown_paths: Mapping[str, str] | Iterable[str]) -> Any:

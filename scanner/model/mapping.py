@@ -141,7 +141,7 @@ def _walk(node: Any, steps: tuple[str, ...], index: int, adapter: Adapter) -> An
                 if found is not MISSING:
                     results.append(found)
             return results
-        if isinstance(node, list) and adapter.unwrap_blocks and not step.startswith("#"):
+        if isinstance(node, list) and adapter.unwrap_blocks and not step.startswith(("#", "=", "?")):
             if not node:
                 return MISSING
             if len(node) > 1:
@@ -155,6 +155,8 @@ def _walk(node: Any, steps: tuple[str, ...], index: int, adapter: Adapter) -> An
             node = node[position]
         elif step.startswith("="):
             key, _, wanted = step[1:].partition("=")
+            if isinstance(node, Mapping):
+                node = [node]
             if not isinstance(node, list):
                 return MISSING
             node = next((e for e in map(adapter.node, node) if isinstance(e, Mapping)
@@ -218,12 +220,11 @@ def _scalar(value: Any, decl: From, convert: Callable[[Any], Any]) -> Any:
     if isinstance(value, Unknown):
         raise _UnknownInside(value.reason)
     if isinstance(value, Reference):
-        if value.known:
-            value = value.value
-        elif decl.ref and value.targets:
+        if decl.ref and value.targets:
             return value.targets[0]  # the attribute names the referenced resource, whatever it reads of it
-        else:
+        if not value.known:
             raise _UnknownInside(value.describe())
+        value = value.value
     return convert(value)
 
 
@@ -231,6 +232,12 @@ def convert(model: type[BaseModel], name: str, decl: From, raw: Any, adapter: Ad
     """``raw`` as attribute ``name`` of ``model``; raises ``_UnknownInside`` or ``ValueError``."""
     shape = _shape(model, name)
     raw = adapter.node(raw)
+    if getattr(decl.conv, "presence", False):
+        # a converter that asks only whether a setting is there: references and unknown parts inside are
+        # there; only an unknown value as a whole is unknown
+        if isinstance(raw, Unknown):
+            raise _UnknownInside(raw.reason)
+        return decl.conv(True if isinstance(raw, Reference) else raw)
     if decl.conv is not None and shape.kind in ("scalar", "list", "dict"):
         if isinstance(raw, list | tuple) and shape.kind == "list":
             return [_scalar(adapter.node(v), decl, decl.conv) for v in raw]
@@ -243,6 +250,8 @@ def convert(model: type[BaseModel], name: str, decl: From, raw: Any, adapter: Ad
         return _scalar(raw, decl, shape.convert)
     if shape.kind == "list":
         assert shape.convert is not None
+        if isinstance(raw, Reference) and decl.ref and raw.targets:
+            return list(raw.targets)  # one expression naming several resources (a list of references)
         if isinstance(raw, Unknown | Reference):
             raw = _scalar(raw, decl, lambda v: v)
         if isinstance(raw, str):
@@ -258,8 +267,13 @@ def convert(model: type[BaseModel], name: str, decl: From, raw: Any, adapter: Ad
         return {str(k): _scalar(adapter.node(v), decl, normalise.text) for k, v in raw.items()}
     assert shape.model is not None
     if decl.conv is not None:
-        _raise_unknown_leaves(raw, adapter)
-        raw = decl.conv(_plain(raw, adapter))
+        # the converter reshapes the value (Terraform's JSON document -> items); unknown leaves stay for
+        # the item fields that read them
+        if isinstance(raw, Unknown):
+            raise _UnknownInside(raw.reason)
+        if isinstance(raw, Reference):
+            raw = _scalar(raw, From(), lambda v: v)
+        raw = decl.conv(raw)
     if shape.kind == "item":
         return map_item(shape.model, raw, adapter)
     if isinstance(raw, Unknown):
@@ -347,6 +361,8 @@ def map_declared(model: type[BaseModel], tree: Any, adapter: Adapter, *, operati
             default = decl.default_for(adapter.source)
             if default is not MISSING:
                 out.attributes[name] = default
+            elif decl.chosen_by_aws and adapter.source != "live":
+                out.unknown[name] = decl.chosen_by_aws
             elif decl.required and adapter.source == "live":
                 out.unknown[name] = f"{path} not returned by {operation or 'the API'}"
             continue

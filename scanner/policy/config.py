@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import InputError
 from ..model import Severity
 from .yaml_lines import line_for, read_yaml_with_lines
+
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 
 class PolicySettings(BaseModel):
@@ -35,15 +38,25 @@ class Waiver(BaseModel):
 
 
 class Config(BaseModel):
-    """``haguard.yaml``: global params, per-policy settings and waivers."""
+    """``haguard.yaml``: the Regions, global params, per-policy settings and waivers."""
 
     model_config = ConfigDict(extra="forbid")
 
+    regions: list[str] = Field(default_factory=list,
+                               description="The Regions the architecture runs in: a live scan's default --region.")
     params: dict[str, Any] = Field(default_factory=dict, description="Overrides for every policy declaring them.")
     policies: dict[str, PolicySettings] = Field(default_factory=dict)
     waivers: list[Waiver] = Field(default_factory=list)
     path: str | None = Field(None, exclude=True)
     lines: dict[tuple[Any, ...], int] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("regions")
+    @classmethod
+    def _region_names(cls, regions: list[str]) -> list[str]:
+        for index, region in enumerate(regions):
+            if not REGION_NAME.fullmatch(region):
+                raise ValueError(f"item {index}: {region!r} is not a Region name like us-east-1")
+        return regions
 
     def line(self, *at: Any) -> int | None:
         """The config file line of a key path, if known."""

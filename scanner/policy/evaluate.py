@@ -290,7 +290,12 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
         resource = graph.resources.get(subject)
         if resource is None:
             return [], f"{subject} is not in the snapshot"
-        incomplete = resource.unknown_relations.get(selector.related) if selector.direction == "out" else None
+        if selector.direction == "out":
+            incomplete = resource.unknown_relations.get(selector.related)
+            why_incomplete = (f"{selector.related} relations of {subject} incomplete: {incomplete}"
+                              if incomplete else None)
+        else:
+            why_incomplete = graph.incoming_unknown(subject, selector.related)
         members = []
         for other, _ in graph.neighbours(subject, selector.related, selector.direction):
             step = (f"{subject} -[{selector.related}]-> {other}" if selector.direction == "out"
@@ -312,8 +317,7 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
                 if value is None:
                     selected, evidence = None, where_ev
             members.append(_Member(other, sub_env, selected, evidence))
-        return members, (f"{selector.related} relations of {subject} incomplete: {incomplete}" if incomplete
-                         else None)
+        return members, why_incomplete
 
     def items(env: Env, subject: Subject) -> tuple[list[_Member], str | None]:
         values, reason = lookup(env.graph, subject, selector.items)

@@ -149,7 +149,9 @@ def test_changed_attributes_missing_and_unmanaged(drifted: dict[str, Any]) -> No
     result, report = drifted["result"], drifted["report"]
     assert result.returncode == 1, result.stderr  # --fail-on-drift
     assert _changes(report) == {("Db", "multi_az"): (True, False),
-                                ("aws_dynamodb_table.jobs", "pitr_enabled"): (True, False)}
+                                ("aws_dynamodb_table.jobs", "pitr_enabled"): (True, False),
+                                # with PITR on, AWS keeps 35 days; with it off, no recovery period
+                                ("aws_dynamodb_table.jobs", "pitr_recovery_period_days"): (35, None)}
     matched = {m["iac"]["uid"].rsplit("#", 1)[-1]: m["matched_by"] for m in report["drifted"] + report["in_sync"]}
     assert matched["Db"].startswith("stack orders logical id Db")
     assert matched["Orders"].startswith("stack orders")

@@ -36,7 +36,8 @@ def test_unknown_paths_reach_nested_blocks() -> None:
 
 
 def test_known_after_apply_attribute_is_unknown_never_defaulted() -> None:
-    mapped = map_resource("aws_db_instance", {"engine": "mysql"}, {"multi_az"}, address="aws_db_instance.d")
+    mapped = map_resource("aws_db_instance", {"engine": "mysql", "engine_version": "8.0", "availability_zone": "a"},
+                          {"multi_az"}, address="aws_db_instance.d")
     assert mapped.unknown == {"multi_az": "known after apply"}
     assert "multi_az" not in mapped.attributes
     snapshot = build_snapshot("terraform-plan", [], [TfResource("aws_db_instance.d", "aws_db_instance", "d", mapped)])
@@ -59,7 +60,8 @@ def test_rule_with_several_peers_becomes_one_item_per_peer() -> None:
 def test_rule_with_unknown_peers_makes_the_direction_unknown() -> None:
     mapped = map_resource("aws_security_group", {"ingress": [{"protocol": "-1", "cidr_blocks": Unknown("why")}]},
                           address="aws_security_group.a")
-    assert mapped.unknown == {"ingress": "cidr_blocks: why"}
+    assert mapped.unknown == {"ingress": "cidr_blocks: why",
+                              "group_id": "AWS assigns the group id when it creates the group"}
     rule = map_resource("aws_vpc_security_group_ingress_rule", {
         "security_group_id": Ref(("aws_security_group.a",)), "ip_protocol": "tcp", "from_port": 80, "to_port": 80,
         "cidr_ipv4": Unknown("var")}, address="r")
@@ -143,7 +145,8 @@ def test_backup_selection_and_dynamodb() -> None:
 
 
 def test_scalar_that_is_a_reference_without_value_is_unknown() -> None:
-    mapped = map_resource("aws_subnet", {"availability_zone": Ref(("aws_subnet.other",))}, address="s")
+    mapped = map_resource("aws_subnet", {"availability_zone": Ref(("aws_subnet.other",)), "availability_zone_id": "z"},
+                          address="s")
     assert mapped.unknown == {"availability_zone": "refers to aws_subnet.other"}
 
 

@@ -72,6 +72,7 @@ class From:
     why: str | None = None
     defaults: dict[str, Any] | None = None
     as_set: bool = False
+    chosen_by_aws: str | None = None
     volatile: bool = False
 
     def path(self, source: SourceName, source_type: str = "") -> str | Hook | None:
@@ -86,7 +87,7 @@ class From:
 def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, live: Path = None,
          conv: Callable[[Any], Any] | None = None, ref: bool = False, required: bool = False,
          why: str | None = None, defaults: dict[str, Any] | None = None, as_set: bool = False,
-         volatile: bool = False) -> Any:
+         volatile: bool = False, chosen_by_aws: str | None = None) -> Any:
     """A pydantic field with AWS's ``default`` and the source paths of the attribute.
 
     ``defaults`` gives a source's own default where it differs from AWS's (the Terraform provider's
@@ -94,13 +95,16 @@ def attr(default: Any, description: str, *, cfn: Path = None, tf: Path = None, l
     set: sorted, without duplicates (zones, Regions), so that every source gives the same list.
     ``volatile`` marks a runtime reading that changes between scans by itself (a lag, a PITR gap, a state):
     drift reports do not list it as a change.
+    ``chosen_by_aws`` says why an IaC source cannot know a setting it omits: AWS chooses the value
+    at creation (an engine version, a zone, a maintenance window), so the attribute is unknown rather
+    than defaulted.
     """
     if isinstance(default, list | dict):  # a fresh copy each time (a non-empty default keeps its items)
         info = Field(default_factory=lambda: type(default)(default), description=description)
     else:
         info = Field(default, description=description)
     info.metadata.append(From(cfn=cfn, tf=tf, live=live, conv=conv, ref=ref, required=required, why=why,
-                              defaults=defaults, as_set=as_set, volatile=volatile))
+                              defaults=defaults, as_set=as_set, volatile=volatile, chosen_by_aws=chosen_by_aws))
     return info
 
 

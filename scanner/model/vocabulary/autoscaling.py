@@ -35,6 +35,8 @@ class AutoScalingGroup(Attributes):
     )
     derived: ClassVar[dict[str, str]] = {**PLACED, **CAPACITY}
 
+    tags: dict[str, str] = attr({}, "Resource tags. Default: none. Terraform gives a group's tags as `tag` blocks "
+                                "(key, value, propagate_at_launch).", cfn="Tags", tf="tag", live="Tags")
     min_size: int | None = attr(None, "`MinSize` (required by AWS).", cfn="MinSize", tf="min_size", live="MinSize")
     max_size: int | None = attr(None, "`MaxSize` (required by AWS).", cfn="MaxSize", tf="max_size", live="MaxSize")
     desired_capacity: int | None = attr(None, "`DesiredCapacity`; AWS defaults it to MinSize.",

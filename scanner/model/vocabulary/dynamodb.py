@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import model_validator
+
 from .. import normalise
 from ._base import LIVE_ONLY, RECOVERY, Attributes
 from ._fields import Hook, Live, attr
@@ -13,6 +15,7 @@ _CFN_TABLE = "AWS::DynamoDB::Table"
 _CFN_GLOBAL = "AWS::DynamoDB::GlobalTable"
 _PITR = "ContinuousBackups.PointInTimeRecoveryDescription."
 _METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
+PITR_DEFAULT_DAYS = 35
 
 
 class Table(Attributes):
@@ -61,6 +64,13 @@ class Table(Attributes):
     lag_window_seconds: int | None = attr(
         None, "Window (seconds) over which the lag maximum was read from CloudWatch (live).",
         live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
+
+    @model_validator(mode="after")
+    def _recovery_period_default(self) -> Table:
+        """With PITR on and no period set, AWS keeps 35 days (DescribeContinuousBackups reports it)."""
+        if self.pitr_enabled and self.pitr_recovery_period_days is None:
+            self.pitr_recovery_period_days = PITR_DEFAULT_DAYS
+        return self
 
 
 MODELS: tuple[type[Attributes], ...] = (Table,)

@@ -55,7 +55,8 @@ class Subnet(Attributes):
         cfn="AvailabilityZone", tf="availability_zone", live="AvailabilityZone")
     availability_zone_id: str | None = attr(None, "`AvailabilityZoneId` (e.g. use1-az1).",
                                             cfn="AvailabilityZoneId", tf="availability_zone_id",
-                                            live="AvailabilityZoneId")
+                                            live="AvailabilityZoneId",
+                                            chosen_by_aws="AWS maps zone names to zone ids per account")
     cidr_block: str | None = attr(None, "`CidrBlock`.", cfn="CidrBlock", tf="cidr_block", live="CidrBlock")
     map_public_ip_on_launch: bool = attr(
         False, "`MapPublicIpOnLaunch`; AWS default false (true only in default subnets).",
@@ -227,7 +228,9 @@ class Instance(Attributes):
     instance_type: str | None = attr(None, "`InstanceType`.", cfn="InstanceType", tf="instance_type",
                                      live="InstanceType")
     availability_zone: str | None = attr(None, "`Placement.AvailabilityZone`.", cfn="AvailabilityZone",
-                                         tf="availability_zone", live="Placement.AvailabilityZone")
+                                         tf="availability_zone", live="Placement.AvailabilityZone",
+                                         chosen_by_aws="omitted: the instance runs in its subnet's zone, or one "
+                                         "AWS picks")
     state: str | None = attr(None, "`State.Name` (running, stopped...).", live="State.Name", why=LIVE_ONLY,
                              volatile=True)
     public_ip: str | None = attr(None, "`PublicIpAddress` when one is assigned.", live="PublicIpAddress",

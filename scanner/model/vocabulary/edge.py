@@ -13,10 +13,16 @@ _DIST = "DistributionConfig."
 
 
 def configured(value: Any) -> bool:
-    """A flag, or a configuration block that is there at all (``S3OriginConfig: {}``, a log bucket name)."""
+    """A flag, or a configuration block that is there at all (``S3OriginConfig: {}``, a log bucket name);
+    Terraform's absent nested block is an empty list."""
     if isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in ("true", "false")):
         return normalise.boolean(value)
+    if isinstance(value, list):
+        return bool(value)
     return value is not None
+
+
+configured.presence = True  # type: ignore[attr-defined]  # the engine: only whether the setting is there
 
 
 class Origin(Item):
@@ -28,7 +34,8 @@ class Origin(Item):
     origin_access_control_id: str | None = attr(None, "`OriginAccessControlId` (OAC).",
                                                 cfn="OriginAccessControlId", tf="origin_access_control_id",
                                                 live="OriginAccessControlId", ref=True)
-    s3_origin: bool = attr(False, "An S3 origin (`S3OriginConfig`).", cfn="S3OriginConfig", tf="s3_origin_config",
+    s3_origin: bool = attr(False, "An S3 origin (`S3OriginConfig`; Terraform: an origin without "
+                           "`custom_origin_config`, hook `origins`).", cfn="S3OriginConfig", tf=Hook("origins"),
                            live="S3OriginConfig", conv=configured)
 
 
@@ -72,8 +79,8 @@ class Distribution(Attributes):
                                                 live=_DIST + "DefaultCacheBehavior.TargetOriginId")
     default_target_is_group: bool = attr(False, "The default behaviour targets an origin group.",
                                          cfn=Hook("origins"), tf=Hook("origins"), live=Hook("origins"))
-    logging_enabled: bool = attr(False, "Standard access logs to S3 (`Logging`).", cfn=_DIST + "Logging.Bucket",
-                                 tf="logging_config.bucket", live=_DIST + "Logging.Enabled", conv=configured)
+    logging_enabled: bool = attr(False, "Standard access logs to S3 (`Logging`).", cfn=_DIST + "Logging",
+                                 tf="logging_config", live=_DIST + "Logging.Enabled", conv=configured)
 
 
 class HealthCheck(Attributes):

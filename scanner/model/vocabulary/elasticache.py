@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .. import normalise
 from ._base import PLACED, RECOVERY, Attributes, Item
@@ -13,6 +13,22 @@ CACHE_CLUSTER = "aws.elasticache.cache_cluster"
 CACHE_SUBNET_GROUP = "aws.elasticache.subnet_group"
 _CACHE_ARN = "arn:aws:elasticache:{region}:{account}:"
 _METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
+WINDOW_CHOSEN = "omitted: ElastiCache chooses the daily snapshot window at creation"
+
+
+def member_cluster_id(group_id: str, shard: int, node: int, cluster_mode: bool) -> str:
+    """The cache cluster id ElastiCache gives a replication group's node (1-based shard and node):
+    ``sessions-002``, or ``orders-0002-001`` in cluster mode."""
+    return f"{group_id}-{shard:04d}-{node:03d}" if cluster_mode else f"{group_id}-{node:03d}"
+
+
+def name_members(groups: list[dict[str, Any]], group_id: Any, cluster_mode: bool) -> None:
+    """Give the members of IaC node groups the cluster ids ElastiCache will (when the group's id is set)."""
+    if not isinstance(group_id, str) or not group_id:
+        return
+    for shard, group in enumerate(groups, start=1):
+        for node, member in enumerate(group.get("members") or [], start=1):
+            member.setdefault("cluster_id", member_cluster_id(group_id, shard, node, cluster_mode))
 
 
 class NodeGroupMember(Item):
@@ -64,7 +80,7 @@ class ReplicationGroup(Attributes):
                                         cfn="SnapshotRetentionLimit", tf="snapshot_retention_limit",
                                         live="SnapshotRetentionLimit")
     snapshot_window: str | None = attr(None, "`SnapshotWindow` (daily backup window).", cfn="SnapshotWindow",
-                                       tf="snapshot_window", live="SnapshotWindow")
+                                       tf="snapshot_window", live="SnapshotWindow", chosen_by_aws=WINDOW_CHOSEN)
     transit_encryption: bool = attr(False, "`TransitEncryptionEnabled`.", cfn="TransitEncryptionEnabled",
                                     tf="transit_encryption_enabled", live="TransitEncryptionEnabled")
     at_rest_encryption: bool = attr(False, "`AtRestEncryptionEnabled`.", cfn="AtRestEncryptionEnabled",
@@ -116,7 +132,7 @@ class CacheCluster(Attributes):
                                         cfn="SnapshotRetentionLimit", tf="snapshot_retention_limit",
                                         live="SnapshotRetentionLimit")
     snapshot_window: str | None = attr(None, "`SnapshotWindow`.", cfn="SnapshotWindow", tf="snapshot_window",
-                                       live="SnapshotWindow")
+                                       live="SnapshotWindow", chosen_by_aws=WINDOW_CHOSEN)
 
 
 class CacheSubnetGroup(Attributes):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import model_validator
+
 from .. import normalise
 from ._base import IAC_PLACED, LIVE_ONLY, PLACED, Attributes, Item
 from ._fields import Hook, Live, attr, rel
@@ -128,6 +130,24 @@ class TargetGroup(Attributes):
         300, "`deregistration_delay.timeout_seconds`; default 300.",
         cfn="TargetGroupAttributes[Key=deregistration_delay.timeout_seconds].Value", tf="deregistration_delay",
         live=_lb_attribute("deregistration_delay.timeout_seconds"))
+
+    @model_validator(mode="after")
+    def _defaults_by_protocol(self) -> TargetGroup:
+        """AWS's defaults that follow the target group's protocol (CreateTargetGroup, target group attributes):
+        an HTTP/HTTPS group (ALB) checks health over HTTP on `/` and sticks with `lb_cookie`; a TCP, TLS or UDP
+        group (NLB) checks over TCP and sticks by `source_ip`; a GENEVE group (GWLB) checks over TCP and sticks
+        by `source_ip_dest_ip_proto`."""
+        web = self.protocol in ("HTTP", "HTTPS")
+        if self.protocol is None or self.target_type == "lambda":
+            return self
+        if self.health_check_protocol is None:
+            self.health_check_protocol = "HTTP" if web else "TCP"
+        if self.health_check_path is None and self.health_check_protocol in ("HTTP", "HTTPS"):
+            self.health_check_path = "/"
+        if self.stickiness_type is None:
+            self.stickiness_type = "lb_cookie" if web else "source_ip_dest_ip_proto" if self.protocol == "GENEVE" \
+                else "source_ip"
+        return self
 
 
 class ClassicLoadBalancer(Attributes):

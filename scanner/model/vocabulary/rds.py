@@ -17,6 +17,7 @@ _MEMBER = "aws_rds_cluster_instance"
 _INSTANCE = "aws_db_instance"
 _MEMBER_NOT = "an aws_rds_cluster_instance takes this from its cluster"
 METRICS_ONLY = "read from CloudWatch metrics over the lag window (live only)"
+VERSION_CHOSEN = "omitted: RDS picks the engine's default version at creation"
 
 
 class DbInstance(Attributes):
@@ -47,13 +48,14 @@ class DbInstance(Attributes):
     engine: str | None = attr(None, "`Engine` (postgres, mysql, aurora-postgresql...).",
                               cfn="Engine", tf="engine", live="Engine")
     engine_version: str | None = attr(None, "`EngineVersion`.", cfn="EngineVersion", tf="engine_version",
-                                      live="EngineVersion")
+                                      live="EngineVersion", chosen_by_aws=VERSION_CHOSEN)
     instance_class: str | None = attr(None, "`DBInstanceClass`.", cfn="DBInstanceClass", tf="instance_class",
                                       live="DBInstanceClass")
     multi_az: bool = attr(False, "`MultiAZ`; AWS default false.", cfn="MultiAZ", tf={_INSTANCE: "multi_az"},
                           live="MultiAZ", required=True, why=_MEMBER_NOT)
     availability_zone: str | None = attr(None, "`AvailabilityZone` of the primary.", cfn="AvailabilityZone",
-                                         tf="availability_zone", live="AvailabilityZone")
+                                         tf="availability_zone", live="AvailabilityZone",
+                                         chosen_by_aws="omitted: RDS places the instance in a zone at creation")
     secondary_availability_zone: str | None = attr(
         None, "`SecondaryAvailabilityZone` of a Multi-AZ standby.", live=Hook("standby_zone"),
         why="AWS picks the standby's zone at creation (live only)")
@@ -120,7 +122,7 @@ class DbCluster(Attributes):
 
     engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")
     engine_version: str | None = attr(None, "`EngineVersion`.", cfn="EngineVersion", tf="engine_version",
-                                      live="EngineVersion")
+                                      live="EngineVersion", chosen_by_aws=VERSION_CHOSEN)
     multi_az: bool = attr(
         False, "`MultiAZ` as DescribeDBClusters reports it (Aurora: instances in two or more zones).",
         cfn=Hook("aurora_multi_az"), live="MultiAZ", required=True,
@@ -131,8 +133,10 @@ class DbCluster(Attributes):
                                      tf="deletion_protection", live="DeletionProtection")
     storage_encrypted: bool = attr(False, "`StorageEncrypted`; default false.", cfn="StorageEncrypted",
                                    tf="storage_encrypted", live="StorageEncrypted", required=True)
-    availability_zones: list[str] = attr([], "`AvailabilityZones`.", cfn="AvailabilityZones",
-                                         tf="availability_zones", live="AvailabilityZones", as_set=True)
+    availability_zones: list[str] = attr(
+        [], "`AvailabilityZones` (Aurora: the zones its storage is replicated across).", cfn="AvailabilityZones",
+        tf="availability_zones", live="AvailabilityZones", as_set=True,
+        chosen_by_aws="omitted: RDS picks the cluster's zones at creation")
     pitr_lag_seconds: float | None = attr(
         None, "Seconds between the scan and `LatestRestorableTime` (the point-in-time-recovery gap).",
         live=Hook("pitr_lag"), why=LIVE_ONLY, volatile=True)
@@ -158,7 +162,8 @@ class GlobalCluster(Attributes):
             live=Hook("global_membership"), reverse=True),
     )
 
-    engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine")
+    engine: str | None = attr(None, "`Engine`.", cfn="Engine", tf="engine", live="Engine",
+                              chosen_by_aws="omitted: a global cluster takes its source cluster's engine")
     deletion_protection: bool = attr(False, "`DeletionProtection`; default false.", cfn="DeletionProtection",
                                      tf="deletion_protection", live="DeletionProtection")
 
