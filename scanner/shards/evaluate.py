@@ -12,13 +12,14 @@ from __future__ import annotations
 import resource
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import CoverageGap, Finding, Snapshot, Source, Unevaluated
 from .executors import Executor, TaskFailure
+from .halo import Links, halos, links_of
 from .joins import JoinSpec, Projection, join_spec, joined_graph, project
 from .store import AccountUnit, ShardSet, decode_snapshot, missing_shard_gap, read_shard
 
@@ -55,6 +56,7 @@ class UnitResult:
     resources: int = 0
     resilience: list[Any] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
+    links: Links | None = None
     peak_rss_bytes: int = 0
     process: str = ""
 
@@ -132,22 +134,33 @@ def load_unit(unit: AccountUnit, source_kind: str = "aws") -> Snapshot:
 
 
 def evaluate_unit(unit: AccountUnit, job: EvaluationJob) -> UnitResult:
-    """Evaluate one account graph (the task every executor runs)."""
+    """Evaluate one account graph (the task every executor runs); with a halo, report own resources only."""
     from ..graph import build_graph
+    from ..model import Relation
     from ..policy import evaluate
 
     pack, config = _pack(job.pack)
     snapshot = load_unit(unit, job.source_kind)
+    foreign: set[str] = set()
+    if unit.halo is not None:
+        foreign = unit.halo.uids - {r.uid for r in snapshot.resources}
+        snapshot.resources.extend(r for r in unit.halo.resources if r.uid in foreign)
+        snapshot.relations.extend(Relation.model_construct(src=src, kind=kind, dst=dst, attributes=attributes)
+                                  for src, kind, dst, attributes in unit.halo.edges)
     graph = build_graph(snapshot)
-    result = UnitResult(unit.account, coverage=list(graph.coverage), resources=len(graph.resources),
+    result = UnitResult(unit.account, coverage=list(graph.coverage), resources=len(graph.resources) - len(foreign),
                         unevaluated=list(snapshot.unevaluated))
     if job.local:
-        result.findings = evaluate(pack, graph, config, only=set(job.local))  # type: ignore[arg-type]
+        findings = evaluate(pack, graph, config, only=set(job.local))  # type: ignore[arg-type]
+        result.findings = [f for f in findings if f.resource_uid not in foreign]
     if job.targets:
         from ..commands.common import resilience_of
 
-        result.resilience = resilience_of(graph, dict(job.targets))
-    result.projection = project(graph, job.join)
+        rows = resilience_of(graph, dict(job.targets))
+        result.resilience = [row for row in rows if row.store_uid not in foreign]
+    result.projection = project(graph, job.join, exclude=foreign)
+    if unit.halo is None:
+        result.links = links_of(graph)
     del graph, snapshot
     result.peak_rss_bytes = _peak_rss()
     result.process = _process_name()
@@ -185,13 +198,11 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
     resilience: list[Any] = []
     unevaluated: list[Unevaluated] = []
     by_account: dict[str, UnitResult] = {}
-    results = executor.map_unordered(evaluate_unit, units, job, name=lambda u: f"evaluate-account-{u.account}")
-    for unit, outcome in results:
-        if isinstance(outcome, TaskFailure):
-            gap = missing_shard_gap(unit.account, None, f"evaluation failed: {outcome.error}", operation="Evaluate")
-            outcome = UnitResult(unit.account, coverage=[*unit.gaps, gap])
-            outcome.findings = _gap_findings(pack, config, set(job.local), outcome.coverage, source)
-        by_account[unit.account] = outcome
+    _run_units(executor, units, job, by_account, pack, config, source, "evaluate-account")
+    lent = halos({account: outcome.links for account, outcome in by_account.items() if outcome.links is not None})
+    if lent:  # accounts joined to others by replicas or global databases: again, with the others' ends
+        again = [replace(unit, halo=lent[unit.account]) for unit in units if unit.account in lent]
+        _run_units(executor, again, job, by_account, pack, config, source, "evaluate-account-halo")
     for unit in units:  # deterministic order, whatever order the tasks finished in
         outcome = by_account[unit.account]
         findings.extend(outcome.findings)
@@ -211,6 +222,18 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
     return ShardedResult(findings, coverage, resources, joined, peaks, resilience, unevaluated)
 
 
+def _run_units(executor: Executor, units: list[AccountUnit], job: EvaluationJob, by_account: dict[str, UnitResult],
+               pack: object, config: object, source: Source, label: str) -> None:
+    """Evaluate ``units`` into ``by_account``; a failed task becomes the account's gap and error findings."""
+    results = executor.map_unordered(evaluate_unit, units, job, name=lambda u: f"{label}-{u.account}")
+    for unit, outcome in results:
+        if isinstance(outcome, TaskFailure):
+            gap = missing_shard_gap(unit.account, None, f"evaluation failed: {outcome.error}", operation="Evaluate")
+            outcome = UnitResult(unit.account, coverage=[*unit.gaps, gap])
+            outcome.findings = _gap_findings(pack, config, set(job.local), outcome.coverage, source)
+        by_account[unit.account] = outcome
+
+
 def _row_order(row: Any) -> tuple[str, str, int]:
     """The order of ``resilience_rows`` (workload, store, disruption), across accounts."""
     from ..graph.recovery import DISRUPTIONS
@@ -220,7 +243,7 @@ def _row_order(row: Any) -> tuple[str, str, int]:
 
 def _with_blobs(unit: AccountUnit) -> AccountUnit:
     blobs = [(str(path), read_shard(path)) for path in unit.files]
-    return AccountUnit(unit.account, [], [*unit.blobs, *blobs], list(unit.gaps))
+    return AccountUnit(unit.account, [], [*unit.blobs, *blobs], list(unit.gaps), unit.halo)
 
 
 def _gap_findings(pack: object, config: object, selected: set[str], gaps: list[CoverageGap],

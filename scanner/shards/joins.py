@@ -132,18 +132,19 @@ class Projection:
     derived_unknown: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def project(graph: Graph, spec: JoinSpec) -> Projection:
-    """Resources of ``spec.types`` plus those joined to them by ``spec.kinds`` edges (transitively)."""
+def project(graph: Graph, spec: JoinSpec, exclude: set[str] | frozenset[str] = frozenset()) -> Projection:
+    """Resources of ``spec.types`` plus those joined to them by ``spec.kinds`` edges (transitively), but not
+    ``exclude`` (another account's resources lent to this graph: their own account projects them)."""
     if not spec.policies:
         return Projection()
-    kept: set[str] = {uid for type_name in spec.types for uid in graph.of_type(type_name)}
+    kept: set[str] = {uid for type_name in spec.types for uid in graph.of_type(type_name)} - exclude
     frontier = list(kept)
     while frontier:
         uid = frontier.pop()
         for kind in spec.kinds:
             for direction in ("out", "in"):
                 for other, _ in graph.neighbours(uid, kind, direction):
-                    if other not in kept and other in graph.resources:
+                    if other not in kept and other in graph.resources and other not in exclude:
                         kept.add(other)
                         frontier.append(other)
     projection = Projection()

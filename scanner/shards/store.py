@@ -23,13 +23,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..model import CoverageGap, Snapshot, snapshot_from_json, write_atomically
 from ..model.vocabulary import RESOURCE_TYPES
+
+if TYPE_CHECKING:
+    from .halo import Halo
 
 MANIFEST_SCHEMA = "haguard.shards/1"
 MANIFEST_INTERVAL_SECONDS = 1.0
@@ -224,6 +227,8 @@ class AccountUnit:
     files: list[Path] = field(default_factory=list)
     blobs: list[tuple[str, bytes]] = field(default_factory=list)
     gaps: list[CoverageGap] = field(default_factory=list)
+    halo: Halo | None = None
+    """Other accounts' resources its derived facts read (``scanner.shards.halo``), on the second pass."""
 
 
 @dataclass
