@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from benchmarks.org_evaluate import account_id, write_shard_set
+from scanner.commands.common import recovery_targets
 from scanner.graph import build_graph
 from scanner.model import Relation, Resource, Snapshot, Source
 from scanner.policy import evaluate, load_pack
@@ -35,7 +36,8 @@ def _whole(units: list[AccountUnit]) -> tuple[list[Any], int]:
 
 def _sharded(units: list[AccountUnit], executor: Executor | None = None) -> Any:
     executor = executor or ThreadsExecutor(parse_executor("threads:2", 2))
-    return evaluate_shard_set(units, PACK, PackSpec(), None, set(PACK.policies), executor, SOURCE)
+    return evaluate_shard_set(units, PACK, PackSpec(), None, set(PACK.policies), executor, SOURCE,
+                              targets=recovery_targets(PACK, None))
 
 
 def test_the_joined_policies_are_those_following_cross_account_edges() -> None:
@@ -85,6 +87,51 @@ def test_a_replica_in_another_account_and_region_is_seen_through_the_join(tmp_pa
     assert {(f.policy_id, f.status.value) for f in alone.findings if f.policy_id == "db-replica-other-region"} == {
         ("db-replica-other-region", "fail")}
     assert _dump(result.findings) == _dump(_whole(units)[0])
+    assert _region_rows(result)["orders"] == "read-replica"  # the primary's estimate reads account b's replica
+
+
+def _region_rows(result: Any) -> dict[str, str]:
+    return {row.store: row.mechanism for row in result.resilience if row.disruption.value == "region"}
+
+
+def test_a_global_database_across_accounts_is_estimated_as_in_the_whole_graph(tmp_path: Path) -> None:
+    a, b, c = account_id(1), account_id(2), account_id(3)
+    name = "arn:aws:rds::{}:global-cluster:orders".format
+    shop = Resource(uid=name(a), type="aws.rds.global_cluster", name="orders", account=a)
+
+    def cluster(account: str, region: str, label: str) -> Resource:
+        return Resource(uid=f"arn:aws:rds:{region}:{account}:cluster:{label}", type="aws.rds.db_cluster", name=label,
+                        account=account, region=region, attributes={
+                            "engine": "aurora-postgresql", "multi_az": True, "backup_retention_days": 7,
+                            "global_rpo_lag_max_ms": 900})
+
+    primary, secondary = cluster(a, "us-east-1", "orders-use1"), cluster(b, "eu-west-1", "orders-euw1")
+    alone = cluster(c, "us-east-1", "billing")  # an account no link joins: evaluated once, lent nothing
+    units = [_account(tmp_path, [shop, primary], [Relation(src=primary.uid, kind="member_of", dst=shop.uid)]),
+             _account(tmp_path, [secondary], [Relation(src=secondary.uid, kind="member_of", dst=shop.uid)]),
+             _account(tmp_path, [alone])]
+    counted = _CountingThreads()
+    result = _sharded(units, counted)
+    assert _dump(result.findings) == _dump(_whole(units)[0])
+    # each cluster sees its peer in the other account (account a lends the global cluster to b, b its member to a)
+    rows = _region_rows(result)
+    assert rows["orders-use1"] == rows["orders-euw1"] == "global-database" and rows["billing"] == "none"
+    assert counted.tasks.count(c) == 1 and counted.tasks.count(a) == counted.tasks.count(b) == 2
+    assert result.resources == 4  # lent resources are counted by their own account only
+    assert sorted(f.resource_uid for f in result.findings if f.policy_id == "rpo-estimate-meets-target") == sorted(
+        r.uid for r in (primary, secondary, alone))  # one finding per store, none twice
+
+
+class _CountingThreads(ThreadsExecutor):
+    """Threads, recording the account of every task it ran."""
+
+    def __init__(self) -> None:
+        super().__init__(parse_executor("threads:2", 2))
+        self.tasks: list[str] = []
+
+    def map_unordered(self, fn: Any, items: Any, *args: Any, name: Any, affinity: Any = None) -> Any:
+        self.tasks.extend(item.account for item in items)
+        yield from super().map_unordered(fn, items, *args, name=name, affinity=affinity)
 
 
 class _FailingFor(ThreadsExecutor):
