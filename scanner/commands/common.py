@@ -83,7 +83,9 @@ def check_option_conflicts(args: argparse.Namespace) -> None:
         raise UsageError("haguard: --no-builtin needs --policies (otherwise no policy would run)")
     offline = getattr(args, "snapshot", None) or getattr(args, "example", False)
     if offline:
-        given = [name for name, default in _LIVE_ONLY.items() if getattr(args, name, default) != default]
+        shard_set = isinstance(offline, Path) and offline.is_dir()  # --workers: evaluation threads per process
+        given = [name for name, default in _LIVE_ONLY.items()
+                 if getattr(args, name, default) != default and not (shard_set and name == "workers")]
         if given:
             option = "--" + given[0].replace("_", "-").replace("regions", "region")
             source = "--snapshot" if getattr(args, "snapshot", None) else "--example"

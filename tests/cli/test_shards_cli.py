@@ -45,7 +45,8 @@ def test_a_shard_directory_is_evaluated_like_its_merged_snapshot(shard_set: Path
 def test_processes_evaluate_the_same(shard_set: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "--snapshot", str(shard_set), "--format", "json"]) == 1
     threads = json.loads(capsys.readouterr().out)
-    assert main(["scan", "--snapshot", str(shard_set), "--format", "json", "--executor", "processes:2"]) == 1
+    assert main(["scan", "--snapshot", str(shard_set), "--format", "json", "--executor", "processes:2",
+                 "--workers", "1"]) == 1  # --workers: evaluation threads per process
     assert json.loads(capsys.readouterr().out)["findings"] == threads["findings"]
 
 
@@ -82,7 +83,7 @@ def test_a_busy_save_dir_is_refused_before_any_call(tmp_path: Path, capsys: pyte
     _one_line_error(capsys, ["scan", "--region", "us-east-1", "--save-dir", str(tmp_path)], "--save-dir is not empty")
 
 
-@pytest.mark.parametrize("option", [["--save-dir", "x"], ["--resume"]])
+@pytest.mark.parametrize("option", [["--save-dir", "x"], ["--resume"], ["--budget", "5/10"]])
 def test_live_only_options_with_a_snapshot(shard_set: Path, option: list[str],
                                            capsys: pytest.CaptureFixture[str]) -> None:
     _one_line_error(capsys, ["scan", "--snapshot", str(shard_set), *option], "applies to live scans only")
