@@ -49,6 +49,7 @@ DIMENSION_UIDS: dict[str, _Mapper] = {
     "NatGatewayId": _typed("aws.ec2.nat_gateway"),
     "FileSystemId": _typed("aws.efs.file_system"),
     "BucketName": _typed("aws.s3.bucket"),
+    "SourceBucket": _typed("aws.s3.bucket"),  # S3 replication metrics: the replicating bucket
     "HealthCheckId": _typed("aws.route53.health_check"),
     "ServiceName": lambda v, a, r, d: (live_uid("aws.ecs.service", f"{d['ClusterName']}/{v}", a, r)
                                        if "ClusterName" in d else None),

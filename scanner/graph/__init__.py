@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Snapshot
 from ..model.snapshot import FREEZE_MIN_ITEMS, paused_gc
 from ..model.vocabulary import RESOURCE_TYPES
+from .alarms import derive_alarm_facts
 from .capacity import derive_capacity
 from .derive import (
     add_implicit_route_tables,
@@ -45,6 +46,7 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_capacity(graph)
         derive_dns(graph)
         derive_health(graph)
+        derive_alarm_facts(graph)
     return graph
 
 

@@ -5,7 +5,10 @@ A CIDR is an integer interval ``[start, end)`` of its family's space (IPv4: 2**3
 ``0.0.0.0/1`` + ``128.0.0.0/1`` together are the whole IPv4 space.
 
 ``world_openings`` answers, for security-group rules (any rule allows) and NACL entries (the first
-matching entry by rule number decides), which protocol/port ranges every address of a family reaches.
+matching entry by rule number decides), which protocol/port ranges the rules open to a family's whole
+space. ``admitting`` is the one reading of NACL evaluation order: both a NACL's world openings and its
+``allowed_entries`` (``nacl.py``) are built on it. ``whole_space_layers`` finds the networks that reach a family's
+whole space (default routes, EKS public access CIDRs).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 Family = Literal["ipv4", "ipv6"]
@@ -58,6 +62,8 @@ class Rule:
     from_port: int | None
     to_port: int | None
     allow: bool = True
+    narrow: bool = False
+    """Matches only part of its protocol's traffic (one ICMP type or code): such a deny never refuses a whole allow."""
 
     def ports(self) -> tuple[int, int]:
         """The port interval the rule applies to (all ports for ``all`` and for port-less protocols)."""
@@ -123,6 +129,30 @@ def covers_space(rules: Sequence[Rule], space: int) -> bool:
     return reach >= space
 
 
+def whole_space_layers(networks: Sequence[tuple[Family, int, int]]) -> list[int]:
+    """Positions of the ``(family, start, end)`` networks that, layer by layer, reach their family's whole space.
+
+    Per family the networks are taken widest first; as soon as those taken so far cover the space they
+    form a layer (a ``/0`` alone, or ``0.0.0.0/1`` + ``128.0.0.0/1``) and the search starts again among
+    the narrower ones, so two halves beside a ``/0`` are a layer of their own (as routes, the halves
+    win every address by longest prefix). Networks in no complete layer (a VPC's local ``/16``) are left out.
+    """
+    chosen: list[int] = []
+    for family, space in SPACE.items():
+        members = sorted(((end - start, position, Rule(position, family, start, end, ALL, None, None))
+                          for position, (kind, start, end) in enumerate(networks) if kind == family),
+                         key=lambda member: -member[0])
+        layer: list[tuple[int, Rule]] = []
+        for index, (size, position, rule) in enumerate(members):
+            layer.append((position, rule))
+            if index + 1 < len(members) and members[index + 1][0] == size:
+                continue  # take every network of one size together
+            if covers_space([r for _, r in layer], space):
+                chosen.extend(p for p, _ in layer)
+                layer = []
+    return sorted(chosen)
+
+
 def _any_allow_openings(rules: Sequence[Rule], family: Family, protocol: str) -> list[Opening]:
     """Port ranges of ``protocol`` where the union of the allowing rules is the whole ``family`` space."""
     space = SPACE[family]
@@ -157,44 +187,77 @@ def _any_allow_openings(rules: Sequence[Rule], family: Family, protocol: str) ->
     return openings
 
 
-def _first_match_open(entries: Sequence[Rule], space: int, port: int) -> tuple[bool, tuple[int, ...]]:
-    """NACL semantics at one port: do allow entries decide every address before any deny touches one?"""
-    undecided = [(0, space)]
-    used: list[int] = []
+def _applies(entry: Rule, protocol: str) -> bool:
+    """Whether ``entry`` takes part in the first-match decision for ``protocol``.
+
+    For ``all`` (every protocol at once) only all-protocol allows open, while a deny of any protocol
+    stands in the way; for one protocol, its own entries and the all-protocol ones count.
+    """
+    if protocol == ALL:
+        return entry.protocol == ALL or not entry.allow
+    return entry.applies_to(protocol)
+
+
+def _covered(intervals: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the union of ``intervals`` holds ``[start, end)``."""
+    reach = start
+    for low, high in sorted(intervals):
+        if low > reach:
+            break
+        reach = max(reach, high)
+        if reach >= end:
+            return True
+    return reach >= end
+
+
+def admitting(entries: Sequence[Rule], protocol: str, port: int) -> list[Rule]:
+    """The allow entries that admit some of their addresses for ``protocol`` at ``port`` (NACL semantics).
+
+    ``entries`` are one direction's, sorted by rule number. The first matching entry decides, so an
+    allow admits what earlier denies leave of its addresses: it admits nothing only when the earlier
+    denies of its family that apply to the protocol and port *together* refuse every address it names.
+    A deny narrowed to one ICMP type or code refuses only part of the protocol and never does.
+    """
+    refused: dict[Family, list[tuple[int, int]]] = {"ipv4": [], "ipv6": []}
+    admitted: list[Rule] = []
     for entry in entries:
         low, high = entry.ports()
-        if not low <= port <= high:
+        if not low <= port <= high or not _applies(entry, protocol):
             continue
-        overlapping = [(a, b) for a, b in undecided if a < entry.end and entry.start < b]
-        if not overlapping:
-            continue
-        if not entry.allow:
-            return False, ()
-        used.append(entry.index)
-        remaining = []
-        for a, b in undecided:
-            if a < entry.start:
-                remaining.append((a, min(b, entry.start)))
-            if b > entry.end:
-                remaining.append((max(a, entry.end), b))
-        undecided = remaining
-        if not undecided:
-            return True, tuple(sorted(used))
-    return False, ()
+        if entry.allow:
+            if not _covered(refused[entry.family], entry.start, entry.end):
+                admitted.append(entry)
+        elif not entry.narrow:
+            refused[entry.family].append((entry.start, entry.end))
+    return admitted
+
+
+def port_segments(entries: Sequence[Rule], protocol: str) -> list[tuple[int, int]]:
+    """Port ranges over which the entries taking part for ``protocol`` do not change (0-65535 in all)."""
+    marks = {ALL_PORTS[0], ALL_PORTS[1] + 1}
+    for entry in entries:
+        if _applies(entry, protocol):
+            low, high = entry.ports()
+            marks.update((low, high + 1))
+    ordered = sorted(marks)
+    return [(low, following - 1) for low, following in pairwise(ordered)]
 
 
 def _first_match_openings(entries: Sequence[Rule], family: Family, protocol: str) -> list[Opening]:
-    """Port ranges of ``protocol`` that ordered allow/deny entries open to the whole ``family`` space."""
+    """Port ranges of ``protocol`` where the admitting allow entries together name the whole ``family`` space.
+
+    Earlier denies carve their addresses out of an allow but close the port only when they refuse every
+    address of the allows that name the space (see ``admitting``).
+    """
     space = SPACE[family]
-    if not covers_space([e for e in entries if e.allow], space):
+    if not covers_space([e for e in entries if e.allow and _applies(e, protocol)], space):
         return []
-    marks = sorted({p for e in entries for p in (e.ports()[0], e.ports()[1] + 1)})
     openings: list[Opening] = []
-    for position, low in enumerate(marks[:-1]):
-        high = marks[position + 1] - 1
-        is_open, used = _first_match_open(entries, space, low)  # entries are constant within a segment
-        if not is_open:
+    for low, high in port_segments(entries, protocol):
+        admitted = admitting(entries, protocol, low)  # entries are constant within a segment
+        if not covers_space(admitted, space):
             continue
+        used = tuple(sorted(e.index for e in admitted))
         last = openings[-1] if openings else None
         if last is not None and last.to_port == low - 1:
             openings[-1] = Opening(family, protocol, last.from_port, high, tuple(sorted(set(last.rules) | set(used))))

@@ -1,5 +1,7 @@
 """Derived facts: effective route tables, public subnets, default routes, availability zones, world openings.
 
+Addresses are compared as networks (``addresses.py``), never as text. Network ACL facts are in ``nacl.py``.
+
 Each fact is documented in the vocabulary (``derived`` of the attribute models) or, for the list facts
 computed here, in ``DERIVED_FACTS``. A fact that cannot be established is recorded in
 ``Graph.derived_unknown`` with the reason, never guessed; a list fact computed from rules known only
@@ -15,13 +17,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .addresses import SPACE, NotANetwork, Rule, covers_space, parse_network, world_openings
+from .addresses import Family, NotANetwork, Rule, parse_network, whole_space_layers, world_openings
 from .model import Graph
 
 SUBNET = "aws.ec2.subnet"
 ROUTE_TABLE = "aws.ec2.route_table"
 SECURITY_GROUP = "aws.ec2.security_group"
 NETWORK_ACL = "aws.ec2.network_acl"
+EKS_CLUSTER = "aws.eks.cluster"
 
 
 class WorldOpening(BaseModel):
@@ -36,6 +39,18 @@ class WorldOpening(BaseModel):
     rules: list[int] = Field(description="Positions of the rules (in `ingress`/`egress`/`entries`) that open it.")
 
 
+class DefaultRoute(BaseModel):
+    """A route that, alone or with others, carries a family's whole space (an item of ``default_routes``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    family: Literal["ipv4", "ipv6"] = Field(description="The address family whose space the route carries.")
+    destination: str = Field(description="The route's destination, as written (`0.0.0.0/0`, `::0/0`, `0.0.0.0/1`).")
+    target_type: str = Field(description="Normalised target kind, as in `routes`.")
+    target: str | None = Field(description="Target id or IaC reference.")
+    position: int = Field(description="Position of the route in `routes`.")
+
+
 @dataclass(frozen=True)
 class DerivedFact:
     """A graph-derived attribute a policy can read: its meaning and, for a list, the model of its items."""
@@ -46,17 +61,28 @@ class DerivedFact:
 
 _WORLD = ("Protocol/port ranges open to every address of IPv4 or of IPv6: the {what} whose CIDRs, compared as "
           "networks, together cover the whole space (`::0/0`, `0.0.0.0/1` + `128.0.0.0/1`). {how}")
+_FIRST_MATCH = ("The lowest matching rule number decides: earlier deny entries carve their addresses out of an allow "
+                "and close a port only when together they refuse every address of the allows that open it.")
 DERIVED_FACTS: dict[str, dict[str, DerivedFact]] = {
     SECURITY_GROUP: {
         "world_ingress": DerivedFact(_WORLD.format(what="ingress rules", how="Any rule allows."), WorldOpening),
         "world_egress": DerivedFact(_WORLD.format(what="egress rules", how="Any rule allows."), WorldOpening),
     },
     NETWORK_ACL: {
-        "world_ingress": DerivedFact(_WORLD.format(what="inbound entries", how="The lowest matching rule number "
-                                                   "decides, so a deny entry ahead closes its addresses."),
-                                     WorldOpening),
-        "world_egress": DerivedFact(_WORLD.format(what="outbound entries", how="As for world_ingress."),
-                                    WorldOpening),
+        "world_ingress": DerivedFact(_WORLD.format(what="inbound entries", how=_FIRST_MATCH), WorldOpening),
+        "world_egress": DerivedFact(_WORLD.format(what="outbound entries", how=_FIRST_MATCH), WorldOpening),
+    },
+    ROUTE_TABLE: {
+        "default_routes": DerivedFact(
+            "The routes that carry a family's whole space, destinations compared as networks: routes to a /0 in "
+            "any spelling, and sets of wider routes that together cover the space (`0.0.0.0/1` + `128.0.0.0/1`, "
+            "also beside a /0, which they override). Prefix-list destinations never count.", DefaultRoute),
+    },
+    EKS_CLUSTER: {
+        "public_access_cidrs_cover_world": DerivedFact(
+            "True when `public_access_cidrs`, compared as networks, admit every IPv4 or every IPv6 address "
+            "(`0.0.0.0/0`, `::0/0`, `10.0.0.0/0`, `0.0.0.0/1` + `128.0.0.0/1`); unknown when the list or an "
+            "entry that is not a network leaves it open."),
     },
 }
 """List facts per resource type, beside the vocabulary's ``derived`` descriptions."""
@@ -110,32 +136,45 @@ def _effective_routes(graph: Graph, subnet: str) -> tuple[str | None, list[dict]
     return table_uid, list(table.attributes.get("routes") or []), None
 
 
-def default_routes(routes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The routes that carry traffic to the whole internet, destinations compared as networks.
+def default_routes(routes: Sequence[dict[str, Any]]) -> list[tuple[int, str, dict[str, Any]]]:
+    """``(position, family, route)`` of the routes that carry a family's whole space, destinations compared as networks.
 
-    Per family: the routes to a ``/0`` in any spelling (``0.0.0.0/0``, ``::0/0``); failing one, the
-    routes whose destinations together cover the whole space (``0.0.0.0/1`` + ``128.0.0.0/1``).
-    Prefix-list destinations are not networks and never count.
+    Per family: the routes to a ``/0`` in any spelling (``0.0.0.0/0``, ``::0/0``), and each set of wider
+    routes that together cover the space (``0.0.0.0/1`` + ``128.0.0.0/1``), also beside a ``/0``: by
+    longest prefix they carry all its traffic (``addresses.whole_space_layers``). A VPC's local route
+    and other narrower routes are not default routes. Prefix-list destinations are not networks and
+    never count (sources mark a destination they cannot resolve unknown, with the whole list).
     """
-    by_family: dict[str, list[tuple[dict[str, Any], Rule]]] = {"ipv4": [], "ipv6": []}
-    for index, route in enumerate(routes):
+    networks: list[tuple[Family, int, int]] = []
+    readable: list[int] = []
+    for position, route in enumerate(routes):
         try:
-            family, start, end = parse_network(str(route.get("destination") or ""))
+            networks.append(parse_network(str(route.get("destination") or "")))
         except NotANetwork:
             continue
-        by_family[family].append((route, Rule(index, family, start, end, "all", None, None)))
-    chosen: list[dict[str, Any]] = []
-    for family, members in by_family.items():
-        whole = [route for route, rule in members if rule.start == 0 and rule.end == SPACE[family]]
-        if whole:
-            chosen.extend(whole)
-        elif members and covers_space([rule for _, rule in members], SPACE[family]):
-            chosen.extend(route for route, _ in members)
-    return chosen
+        readable.append(position)
+    return [(readable[chosen], networks[chosen][0], routes[readable[chosen]])
+            for chosen in whole_space_layers(networks)]
+
+
+def _table_default_routes(graph: Graph) -> None:
+    """``default_routes`` of every route table (unknown when its routes are, partial when known in part)."""
+    for uid in graph.of_type(ROUTE_TABLE):
+        table = graph.resources[uid]
+        if "routes" in table.unknown:
+            graph.derived_unknown[uid]["default_routes"] = f"routes unknown: {table.unknown['routes']}"
+            continue
+        graph.derived[uid]["default_routes"] = [
+            {"family": family, "destination": route.get("destination"), "target_type": route.get("target_type"),
+             "target": route.get("target"), "position": position}
+            for position, family, route in default_routes(list(table.attributes.get("routes") or []))]
+        if "routes" in table.partial:
+            graph.derived_partial[uid]["default_routes"] = f"routes known only in part: {table.partial['routes']}"
 
 
 def derive_subnet_facts(graph: Graph) -> None:
-    """``is_public``, ``has_default_route`` and ``default_route`` edges for every subnet."""
+    """``is_public``, ``has_default_route`` and ``default_route`` edges for every subnet; tables' ``default_routes``."""
+    _table_default_routes(graph)
     default_edges: list[tuple[str, str, str, dict[str, str]]] = []
     for uid in graph.of_type(SUBNET):
         table_uid, routes, reason = _effective_routes(graph, uid)
@@ -145,13 +184,20 @@ def derive_subnet_facts(graph: Graph) -> None:
             unknown["has_default_route"] = reason or "unknown"
             continue
         facts = graph.derived[uid]
-        defaults = default_routes(routes)
+        defaults = [route for _, _, route in default_routes(routes)]
+        table = graph.resources[table_uid] if table_uid else None
+        more = table.partial.get("routes") if table is not None else None
         facts["route_table"] = table_uid
-        facts["has_default_route"] = bool(defaults)
+        if defaults or not more:
+            facts["has_default_route"] = bool(defaults)
+        else:  # routes declared elsewhere may complete a default route
+            graph.derived_unknown[uid]["has_default_route"] = f"routes of {table_uid} known only in part: {more}"
         if any(r.get("target_type") == "internet_gateway" for r in defaults):
             facts["is_public"] = True
         elif any(r.get("target_type") == "unknown" for r in defaults):
             graph.derived_unknown[uid]["is_public"] = f"default route target of {table_uid} unknown"
+        elif more:
+            graph.derived_unknown[uid]["is_public"] = f"routes of {table_uid} known only in part: {more}"
         else:
             facts["is_public"] = False
         default_edges.extend(
@@ -222,79 +268,80 @@ def derive_zones(graph: Graph, placed_types: list[str]) -> None:
                 graph.derived[uid]["availability_zones"] = sorted(zones)
 
 
-_RULE_LISTS: dict[str, tuple[tuple[str, str, bool | None], ...]] = {
-    # type -> (source list, derived fact, egress flag to select within a NACL's entries)
-    SECURITY_GROUP: (("ingress", "world_ingress", None), ("egress", "world_egress", None)),
-    NETWORK_ACL: (("entries", "world_ingress", False), ("entries", "world_egress", True)),
-}
+_RULE_LISTS = (("ingress", "world_ingress"), ("egress", "world_egress"))
+"""A security group's rule lists and the facts derived from them (network ACLs: ``nacl.py``)."""
 
-
-_RuleKey = tuple[Any, Any, Any, Any, Any, Any, Any]
-"""What coverage reads of one rule: cidr, protocol, from_port, to_port, action, egress, rule_number."""
+_RuleKey = tuple[Any, Any, Any, Any]
+"""What coverage reads of one security-group rule: cidr, protocol, from_port, to_port."""
 
 
 def _rule_key(item: Any) -> _RuleKey | None:
     if not isinstance(item, dict):
         return None
     get = item.get
-    return (get("cidr"), get("protocol"), get("from_port"), get("to_port"), get("action"), get("egress"),
-            get("rule_number"))
+    return get("cidr"), get("protocol"), get("from_port"), get("to_port")
 
 
 @lru_cache(maxsize=8192)
-def _openings(keys: tuple[_RuleKey | None, ...], egress: bool | None, first_match: bool
-              ) -> tuple[tuple[dict[str, Any], ...], str | None, str | None]:
-    """(opening items, why more may open, why unknown) of a rule list; memoised, as rule lists repeat a lot."""
+def _openings(keys: tuple[_RuleKey | None, ...]) -> tuple[tuple[dict[str, Any], ...], str | None]:
+    """(opening items, why more may open) of a security group's rule list; memoised, as rule lists repeat a lot."""
     rules: list[Rule] = []
     more: str | None = None
-    unknown: str | None = None
     for index, key in enumerate(keys):
         if key is None:
             continue
-        cidr, protocol, from_port, to_port, action, is_egress, _ = key
-        if egress is not None and bool(is_egress) is not egress:
-            continue
+        cidr, protocol, from_port, to_port = key
         if cidr is None:
             continue  # a security-group or prefix-list peer: not an address range here
-        action = str(action or "allow").lower()
         try:
-            if action not in ("allow", "deny"):
-                raise NotANetwork(f"action {action!r} is neither allow nor deny")
             family, start, end = parse_network(str(cidr))
             if isinstance(from_port, int) and isinstance(to_port, int) and 0 <= to_port < from_port:
                 raise NotANetwork(f"port range {from_port}-{to_port} is empty")
         except NotANetwork as exc:
-            why = f"rule {index}: {exc}"
-            if first_match and action != "allow":
-                unknown = unknown or why  # an unreadable deny may close what the rest opens
-            else:
-                more = more or why  # an unreadable allow may only open more
+            more = more or f"rule {index}: {exc}"  # an unreadable rule may only open more
             continue
-        rules.append(Rule(index, family, start, end, str(protocol or "all"), from_port, to_port, action == "allow"))
-    if first_match:
-        rules.sort(key=lambda r: keys[r.index][6] or 0)  # type: ignore[index]
-    items = tuple(o.as_item() for o in world_openings(rules, first_match=first_match)) if not unknown else ()
-    return items, more, unknown
+        rules.append(Rule(index, family, start, end, str(protocol or "all"), from_port, to_port))
+    return tuple(o.as_item() for o in world_openings(rules)), more
+
+
+def _public_access_covers_world(graph: Graph, uid: str) -> tuple[bool | None, str | None]:
+    """Whether an EKS cluster's ``public_access_cidrs`` admit a family's whole space, or why that is unknown."""
+    resource = graph.resources[uid]
+    if "public_access_cidrs" in resource.unknown:
+        return None, f"public_access_cidrs unknown: {resource.unknown['public_access_cidrs']}"
+    networks: list[tuple[Family, int, int]] = []
+    unreadable: str | None = None
+    for cidr in resource.attributes.get("public_access_cidrs") or []:
+        try:
+            networks.append(parse_network(str(cidr)))
+        except NotANetwork as exc:
+            unreadable = unreadable or f"public_access_cidrs: {exc}"
+    if whole_space_layers(networks):
+        return True, None
+    if "public_access_cidrs" in resource.partial:
+        unreadable = unreadable or f"public_access_cidrs known only in part: {resource.partial['public_access_cidrs']}"
+    return (None, unreadable) if unreadable else (False, None)
 
 
 def derive_world_openings(graph: Graph) -> None:
-    """``world_ingress`` / ``world_egress`` of security groups and network ACLs (see ``DERIVED_FACTS``)."""
+    """Openings to the whole internet: security groups' ``world_ingress`` / ``world_egress`` and EKS clusters'
+    ``public_access_cidrs_cover_world`` (see ``DERIVED_FACTS``; network ACLs: ``nacl.py``)."""
     derived, derived_unknown, derived_partial = graph.derived, graph.derived_unknown, graph.derived_partial
-    for type_name, lists in _RULE_LISTS.items():
-        first_match = type_name == NETWORK_ACL
-        for uid in graph.of_type(type_name):
-            resource = graph.resources[uid]
-            for source, fact, egress in lists:
-                if source in resource.unknown:
-                    derived_unknown[uid][fact] = f"{source} unknown: {resource.unknown[source]}"
-                    continue
-                keys = tuple(_rule_key(item) for item in resource.attributes.get(source) or ())
-                items, more, unknown = _openings(keys, egress, first_match)
-                if unknown:
-                    derived_unknown[uid][fact] = unknown
-                    continue
-                derived[uid][fact] = [{**item, "rules": list(item["rules"])} for item in items]
-                if source in resource.partial:
-                    more = more or f"{source} known only in part: {resource.partial[source]}"
-                if more:
-                    derived_partial[uid][fact] = more
+    for uid in graph.of_type(SECURITY_GROUP):
+        resource = graph.resources[uid]
+        for source, fact in _RULE_LISTS:
+            if source in resource.unknown:
+                derived_unknown[uid][fact] = f"{source} unknown: {resource.unknown[source]}"
+                continue
+            items, more = _openings(tuple(_rule_key(item) for item in resource.attributes.get(source) or ()))
+            derived[uid][fact] = [{**item, "rules": list(item["rules"])} for item in items]
+            if source in resource.partial:
+                more = more or f"{source} known only in part: {resource.partial[source]}"
+            if more:
+                derived_partial[uid][fact] = more
+    for uid in graph.of_type(EKS_CLUSTER):
+        covers, reason = _public_access_covers_world(graph, uid)
+        if covers is None:
+            derived_unknown[uid]["public_access_cidrs_cover_world"] = reason or "unknown"
+        else:
+            derived[uid]["public_access_cidrs_cover_world"] = covers

@@ -1,112 +1,190 @@
-"""Network ACL entries as they take effect: ``allowed_entries`` of every network ACL.
+"""Network ACL entries as they take effect: ``allowed_entries``, ``world_ingress`` and ``world_egress``.
 
 AWS evaluates a network ACL's entries of one direction in rule-number order and the first entry that
-matches a packet decides. An allow entry therefore admits what no earlier deny entry of the same
-direction already refuses: its port range minus the ranges of earlier deny entries whose CIDR
-contains its CIDR (every address the allow names is refused first) and whose protocol covers its
-protocol. A deny of a narrower CIDR leaves the rest of the allow's addresses admitted, so it does not
-cut the allow. The result lists allow entries only, in rule-number order, with the same fields as
-``entries``; an all-protocol allow cut by a tcp or udp deny becomes one tcp and one udp entry (the
-protocols with ports; port-less protocols under it are not listed).
+matches a packet decides. Every fact here comes from one reading of that order,
+``addresses.admitting``: at a protocol and port, an allow entry admits unless the earlier deny entries
+of its direction and family that apply there *together* refuse every address it names (a deny of a
+narrower CIDR carves addresses out of the allow, the rest still get in).
+
+- ``allowed_entries``: the allow entries, in rule-number order, each cut to the port ranges where it
+  admits, with the fields of ``entries``. An all-protocol allow cut for tcp or udp becomes one tcp and
+  one udp entry (the protocols with ports; port-less protocols under it are not listed).
+- ``world_ingress`` / ``world_egress``: the protocol/port ranges where the admitting allows together
+  name the whole IPv4 or IPv6 space (``addresses.world_openings``), as for security groups.
+
+Entries the source could not give make every fact unknown, and so do entries known only in part or a
+deny (or an entry of no known action or rule number) that cannot be read, since either may close
+anything. An allow whose CIDR is not a CIDR can only open more: the facts are then *partial*.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from .addresses import ALL, PORTED, NotANetwork, Opening, Rule, admitting, parse_network, port_segments, world_openings
 from .model import Graph
 
 NETWORK_ACL = "aws.ec2.network_acl"
-PORTED = ("tcp", "udp")
-_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+FACTS = ("allowed_entries", "world_ingress", "world_egress")
+FULL = [(0, 65535)]
+
+_EntryKey = tuple[Any, Any, Any, Any, Any, Any, Any, Any, Any]
+"""What the facts read of one entry: cidr, protocol, from_port, to_port, action, egress, rule_number, icmp_type,
+icmp_code."""
+
+_Piece = tuple[int, str | None, int | None, int | None]
+"""An allowed entry: (position in ``entries``, protocol, from_port, to_port), protocol ``None`` = as written."""
 
 
-class _NotACidr(ValueError):
-    """An entry's CIDR is not a CIDR (an unresolved reference): the effect cannot be computed."""
+@dataclass(frozen=True, slots=True)
+class _Direction:
+    """One direction's entries as the facts see them."""
+
+    pieces: tuple[_Piece, ...]
+    openings: tuple[Opening, ...]
+    partial: str | None
+    unknown: str | None
 
 
-def _network(entry: dict[str, Any]) -> _Network:
+def _key(item: Any) -> _EntryKey | None:
+    if not isinstance(item, dict):
+        return None
+    get = item.get
+    action = get("action")
+    return (get("cidr"), get("protocol"), get("from_port"), get("to_port"),
+            action.lower() if isinstance(action, str) else action, get("egress"), get("rule_number"),
+            get("icmp_type"), get("icmp_code"))
+
+
+def _narrow(protocol: str, icmp_type: Any, icmp_code: Any) -> bool:
+    """A port-less entry for one ICMP type or code matches only part of its protocol."""
+    return protocol not in PORTED and protocol != ALL and (icmp_type not in (None, -1) or icmp_code not in (None, -1))
+
+
+def _rule(index: int, key: _EntryKey) -> Rule:
+    """The entry as a ``Rule``; ``NotANetwork`` says why it cannot be read."""
+    cidr, protocol, from_port, to_port, action, _, number, icmp_type, icmp_code = key
+    name = f"entry {number}" if isinstance(number, int) else f"entry at position {index}"
+    if action not in ("allow", "deny"):
+        raise NotANetwork(f"{name}: action {action!r} is neither allow nor deny")
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise NotANetwork(f"{name}: rule number {number!r} is not a number")
     try:
-        return ipaddress.ip_network(str(entry.get("cidr")), strict=False)
-    except ValueError:
-        raise _NotACidr(f"entry {entry.get('rule_number')}: CIDR {entry.get('cidr')!r} is not a CIDR") from None
+        family, start, end = parse_network(str(cidr)) if cidr is not None else parse_network("")
+    except NotANetwork:
+        raise NotANetwork(f"{name}: CIDR {cidr!r} is not a CIDR") from None
+    if isinstance(from_port, int) and isinstance(to_port, int) and 0 <= to_port < from_port:
+        raise NotANetwork(f"{name}: port range {from_port}-{to_port} is empty")
+    protocol = str(protocol or ALL)
+    return Rule(index, family, start, end, protocol, from_port, to_port, action == "allow",
+                _narrow(protocol, icmp_type, icmp_code))
 
 
-def _contains(outer: _Network, inner: _Network) -> bool:
-    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+def _admitted_ranges(rules: Sequence[Rule], protocol: str) -> dict[int, list[tuple[int, int]]]:
+    """Allow position -> the merged port ranges of ``protocol`` at which it admits."""
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    for low, high in port_segments(rules, protocol):
+        for rule in admitting(rules, protocol, low):
+            kept = ranges.setdefault(rule.index, [])
+            if kept and kept[-1][1] == low - 1:
+                kept[-1] = (kept[-1][0], high)
+            else:
+                kept.append((low, high))
+    return ranges
 
 
-def _subtract(ranges: list[tuple[int, int]], cut: tuple[int, int]) -> list[tuple[int, int]]:
-    low, high = cut
-    left: list[tuple[int, int]] = []
-    for start, end in ranges:
-        if end < low or start > high:
-            left.append((start, end))
+def _pieces(rules: Sequence[Rule]) -> list[_Piece]:
+    """The allowed entries of one direction's rules (sorted by rule number)."""
+    names = ({r.protocol for r in rules} | set(PORTED)) - {ALL}
+    by_protocol = {name: _admitted_ranges(rules, name) for name in sorted(names)}
+    pieces: list[_Piece] = []
+    for rule in rules:
+        if not rule.allow:
             continue
-        if start < low:
-            left.append((start, low - 1))
-        if end > high:
-            left.append((high + 1, end))
-    return left
+        if rule.protocol == ALL:
+            ported = {name: by_protocol[name].get(rule.index, []) for name in PORTED}
+            if all(ranges == FULL for ranges in ported.values()):
+                pieces.append((rule.index, None, None, None))
+            else:
+                pieces.extend((rule.index, name, low, high) for name in sorted(PORTED) for low, high in ported[name])
+        elif rule.protocol in PORTED:
+            pieces.extend((rule.index, rule.protocol, low, high) for low, high in by_protocol[rule.protocol].get(
+                rule.index, []))
+        elif rule.index in by_protocol[rule.protocol]:
+            pieces.append((rule.index, None, None, None))
+    return pieces
 
 
-def _ports(entry: dict[str, Any]) -> tuple[int, int] | None:
-    low, high = entry.get("from_port"), entry.get("to_port")
-    return (low, high) if isinstance(low, int) and isinstance(high, int) else None
+@lru_cache(maxsize=8192)
+def _direction(keys: tuple[_EntryKey | None, ...], egress: bool) -> _Direction:
+    """The facts of one direction of an ACL's entries; memoised, as ACLs repeat their entries a lot."""
+    rules: list[Rule] = []
+    partial: str | None = None
+    for index, key in enumerate(keys):
+        if key is None or bool(key[5]) is not egress:
+            continue
+        try:
+            rules.append(_rule(index, key))
+        except NotANetwork as exc:
+            if key[4] == "allow":
+                partial = partial or str(exc)  # an unreadable allow may only admit more
+                continue
+            return _Direction((), (), None, str(exc))  # an unreadable deny may refuse anything
+    rules.sort(key=lambda r: keys[r.index][6])  # type: ignore[index]
+    return _Direction(tuple(_pieces(rules)), tuple(world_openings(rules, first_match=True)), partial, None)
 
 
-def _effect(allow: dict[str, Any], denies: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The parts of ``allow`` that no deny in ``denies`` (earlier, same direction) refuses first."""
-    network = _network(allow)
-    covering = [d for d in denies if _contains(_network(d), network)]
-    if any(d.get("protocol") == "all" for d in covering):
-        return []
-    protocol = allow.get("protocol")
-    if protocol not in ("all", *PORTED):  # icmp, icmpv6, protocol numbers: refused whole or not at all
-        whole = any(d.get("protocol") == protocol and d.get("icmp_type") in (None, -1) for d in covering)
-        return [] if whole else [dict(allow)]
-    ported = PORTED if protocol == "all" else (protocol,)
-    cuts = {name: [r for d in covering if d.get("protocol") == name and (r := _ports(d)) is not None]
-            for name in ported}
-    if protocol == "all" and not any(cuts.values()):
-        return [dict(allow)]
-    effect = []
-    for name in ported:
-        remaining = [_ports(allow) or (0, 65535)]
-        for cut in cuts[name]:
-            remaining = _subtract(remaining, cut)
-        effect.extend({**allow, "protocol": name, "from_port": low, "to_port": high} for low, high in remaining)
-    return effect
+def _entry(entries: list[Any], piece: _Piece) -> dict[str, Any]:
+    index, protocol, low, high = piece
+    entry = dict(entries[index])
+    if protocol is not None:
+        entry.update(protocol=protocol, from_port=low, to_port=high)
+    return entry
 
 
 def allowed_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The effective allow entries of one ACL's ``entries`` (see the module docstring)."""
+    """The effective allow entries of one ACL's ``entries`` (see the module docstring).
+
+    ``NotANetwork`` when a deny cannot be read; allows that cannot be read are left out.
+    """
+    keys = tuple(_key(item) for item in entries)
     result: list[dict[str, Any]] = []
     for egress in (False, True):
-        ordered = sorted((e for e in entries if bool(e.get("egress")) is egress), key=lambda e: e["rule_number"])
-        denies: list[dict[str, Any]] = []
-        for entry in ordered:
-            if entry.get("action") == "deny":
-                _network(entry)  # a deny whose CIDR is unknown makes every later allow undecidable
-                denies.append(entry)
-            elif entry.get("action") == "allow":
-                result.extend(_effect(entry, denies))
+        direction = _direction(keys, egress)
+        if direction.unknown:
+            raise NotANetwork(direction.unknown)
+        result.extend(_entry(entries, piece) for piece in direction.pieces)
     return result
 
 
 def derive_nacl_facts(graph: Graph) -> None:
-    """``allowed_entries`` of every network ACL (unknown, with the reason, when its entries are)."""
+    """``allowed_entries``, ``world_ingress`` and ``world_egress`` of every network ACL."""
+    derived, derived_unknown, derived_partial = graph.derived, graph.derived_unknown, graph.derived_partial
     for uid in graph.of_type(NETWORK_ACL):
         resource = graph.resources[uid]
+        reason = None
         if "entries" in resource.unknown:
-            graph.derived_unknown[uid]["allowed_entries"] = f"entries unknown: {resource.unknown['entries']}"
+            reason = f"entries unknown: {resource.unknown['entries']}"
+        elif "entries" in resource.partial:  # an unseen earlier deny or later allow could change the effect
+            reason = f"entries known only in part: {resource.partial['entries']}"
+        entries = list(resource.attributes.get("entries") or [])
+        keys = tuple(_key(item) for item in entries)
+        directions = {egress: _direction(keys, egress) for egress in (False, True)} if reason is None else {}
+        reason = reason or next((d.unknown for d in directions.values() if d.unknown), None)
+        if reason is not None:
+            for fact in FACTS:
+                derived_unknown[uid][fact] = reason
             continue
-        if "entries" in resource.partial:  # an unseen earlier deny or later allow could change the effect
-            graph.derived_unknown[uid]["allowed_entries"] = f"entries known only in part: {resource.partial['entries']}"
-            continue
-        try:
-            graph.derived[uid]["allowed_entries"] = allowed_entries(list(resource.attributes.get("entries") or []))
-        except _NotACidr as exc:
-            graph.derived_unknown[uid]["allowed_entries"] = str(exc)
+        derived[uid]["allowed_entries"] = [_entry(entries, piece) for egress in (False, True)
+                                           for piece in directions[egress].pieces]
+        for fact, egress in (("world_ingress", False), ("world_egress", True)):
+            derived[uid][fact] = [o.as_item() for o in directions[egress].openings]
+        partial = next((d.partial for d in directions.values() if d.partial), None)
+        if partial:
+            derived_partial[uid]["allowed_entries"] = partial
+        for fact, egress in (("world_ingress", False), ("world_egress", True)):
+            if directions[egress].partial:
+                derived_partial[uid][fact] = directions[egress].partial

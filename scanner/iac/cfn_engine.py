@@ -17,6 +17,7 @@ from ..model.vocabulary import RESOURCE_TYPES, Rel
 from .cfn_hooks import HOOKS
 from .cfn_intrinsics import ResourceRef, Unknown
 from .cfn_reader import IDENTITY_ATTRIBUTE, Reader
+from .cfn_values import RefText
 
 
 class CfnAdapter:
@@ -34,9 +35,14 @@ class CfnAdapter:
             return ValueUnknown(value.reason)
         if isinstance(value, ResourceRef):
             identity = value.attribute is None or bool(IDENTITY_ATTRIBUTE.search(value.attribute))
+            if value.value is not None:  # the name the template sets
+                return Reference((self.reader.ctx.uid(value.logical_id),), value.value, True, identity=identity)
             return Reference((self.reader.ctx.uid(value.logical_id),), identity=identity,
                              note=None if identity else
                              f"!GetAtt {value.logical_id}.{value.attribute} is known only after deployment")
+        if isinstance(value, RefText):  # a string built from names: its value, naming their resources
+            return Reference(tuple(self.reader.ctx.uid(i) for i in value.logical_ids), str(value), True,
+                             identity=False)
         return value
 
     def literal_target(self, value: str, relation: Rel) -> str:

@@ -211,9 +211,11 @@ def alarm_dimensions(reader: Reader) -> None:
 
 
 def _dimension_value(reader: Reader, value: Any) -> str:
-    """A dimension's value: ``!Ref Orders`` is the instance's identifier, which AWS reports only once it exists
-    (the reference itself becomes ``alarms_on``), not the template's uid."""
+    """A dimension's value: ``!Ref Orders`` is the instance's identifier (the reference itself becomes
+    ``alarms_on``), not the template's uid: known when the template sets it, else only once it exists."""
     if isinstance(value, ResourceRef):
+        if value.value is not None:
+            return value.value  # the name the template gives the resource
         raise UnknownValue(f"!Ref {value.logical_id}: the value it stands for is known only after deployment")
     return reader.text(value)
 

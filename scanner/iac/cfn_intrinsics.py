@@ -18,17 +18,20 @@ from typing import Any
 
 from ..errors import InputError
 from ..limits import MAX_NESTING
+from .cfn_names import name_rule
 from .cfn_parameters import PSEUDO_PARAMETERS, parameter_values, pseudo_value
 from .cfn_values import (
     AZ_LIST_UNKNOWN,
     NO_VALUE,
     AzList,
+    RefText,
     ResourceRef,
     Unknown,
     as_int,
     comparable,
     first_unknown,
     has_ref,
+    join_texts,
     opaque,
     scalar_text,
     tag_unknown,
@@ -80,6 +83,7 @@ class Resolver:
         self._cond_stack: list[str] = []
         self.excluded: dict[str, str] = {}
         self._echoing: set[tuple[str, str]] = set()
+        self._naming: set[str] = set()
         self.notes: dict[str, int | None] = {}
 
     @property
@@ -218,7 +222,7 @@ class Resolver:
         if arg in self.resources:
             if arg in self.excluded:
                 return Unknown(f"!Ref {arg}: {self.excluded[arg]}")
-            return ResourceRef(arg)
+            return ResourceRef(arg, None, self._name(arg, None, line))
         return self._missing(f"!Ref {arg}", f"Ref to undefined name {arg!r}", line)
 
     def _get_att(self, arg: Any, line: int | None) -> Any:
@@ -244,7 +248,25 @@ class Resolver:
                 return self.resolve(properties[echoed], line)
             finally:
                 self._echoing.discard((target, echoed))
-        return ResourceRef(target, scalar_text(attribute))
+        return ResourceRef(target, scalar_text(attribute), self._name(target, scalar_text(attribute), line))
+
+    def _name(self, logical_id: str, attribute: str | None, line: int | None) -> str | None:
+        """The name ``Ref``/``GetAtt`` of ``logical_id`` returns when the template sets it (``cfn_names``)."""
+        resource = self.resources[logical_id]
+        rule = name_rule(str(resource.get("Type")), attribute)
+        properties = resource.get("Properties")
+        if rule is None or not isinstance(properties, dict) or rule.property not in properties:
+            return None
+        if logical_id in self._naming or len(self._naming) >= MAX_NESTING.value():
+            return None  # a name built from its own reference: AWS rejects the circular dependency
+        self._naming.add(logical_id)
+        try:
+            value = self.resolve(properties[rule.property], line)
+        finally:
+            self._naming.discard(logical_id)
+        if not isinstance(value, str) or isinstance(value, bool) or not value:
+            return None
+        return value.lower() if rule.lower else str(value)
 
     def _sub(self, arg: Any, line: int | None) -> Any:
         variables: dict[str, Any] = {}
@@ -285,7 +307,7 @@ class Resolver:
                 return piece
             pieces.append(piece)
         pieces.append(text[position:])
-        return "".join(pieces)
+        return join_texts(pieces)
 
     def _join(self, arg: Any, line: int | None) -> Any:
         delimiter, items = self._args("Fn::Join", arg, 2, line)
@@ -299,7 +321,7 @@ class Resolver:
             raise InputError("Fn::Join takes a delimiter and a list", self.file, line)
         texts = [to_text(v, "Fn::Join") for v in values]
         unknown = next((t for t in texts if isinstance(t, Unknown)), None)
-        return unknown if unknown else delimiter.join(texts)  # type: ignore[arg-type]
+        return unknown if unknown else join_texts(texts, delimiter)  # type: ignore[arg-type]
 
     def _select(self, arg: Any, line: int | None) -> Any:
         index, items = self._args("Fn::Select", arg, 2, line)
@@ -330,13 +352,16 @@ class Resolver:
 
     def _split(self, arg: Any, line: int | None) -> Any:
         delimiter, text = (self.resolve(v, line) for v in self._args("Fn::Split", arg, 2, line))
+        if isinstance(text, ResourceRef):
+            text = to_text(text, "Fn::Split")  # a resource's name when the template sets it, else unknown
         for candidate in (delimiter, text):
             unknown = opaque(candidate, "Fn::Split")
             if unknown:
                 return unknown
         if not isinstance(delimiter, str) or not isinstance(text, str) or not delimiter:
             raise InputError("Fn::Split takes a delimiter and a string", self.file, line)
-        return text.split(delimiter)
+        parts = str(text).split(delimiter)
+        return [RefText(part, text.logical_ids) for part in parts] if isinstance(text, RefText) else parts
 
     def _find_in_map(self, arg: Any, line: int | None) -> Any:
         parts = self._args("Fn::FindInMap", arg, 4, line, at_least=3)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InputError
 from .cfn_intrinsics import ResourceRef, Unknown
+from .cfn_values import RefText
 
 MISSING: Any = object()
 IDENTITY_ATTRIBUTE = re.compile(r"(Arn|Id|Name|GroupId|FullName|AllocationId)$")
@@ -235,6 +236,8 @@ class Reader:
             return [], value.reason
         if isinstance(value, ResourceRef):
             return [self.ctx.uid(value.logical_id)], None
+        if isinstance(value, RefText):
+            return [self.ctx.uid(i) for i in value.logical_ids], None
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()], None
         if isinstance(value, list):

@@ -1,7 +1,8 @@
 """The values intrinsic functions produce besides plain data, and the conversions between them.
 
 ``Unknown(reason)`` is a value the template does not determine; ``ResourceRef`` a ``Ref``/``GetAtt``
-to a resource of the template (known after deployment); ``AzList`` the result of ``Fn::GetAZs``.
+to a resource of the template (its value known when the template names the resource, else after
+deployment); ``RefText`` a string built from known reference values; ``AzList`` the result of ``Fn::GetAZs``.
 ``opaque`` is the one rule every function follows: an argument that is one of these (or an unknown
 YAML tag) makes the function's result unknown, with the reason, instead of an error.
 """
@@ -25,13 +26,36 @@ class Unknown:
 
 @dataclass(frozen=True)
 class ResourceRef:
-    """``Ref`` (``attribute`` None) or ``GetAtt`` to a resource of the template."""
+    """``Ref`` (``attribute`` None) or ``GetAtt`` to a resource of the template; ``value`` is what it returns
+    when the template sets it (the resource's name, ``cfn_names``), else None (known after deployment)."""
 
     logical_id: str
     attribute: str | None = None
+    value: str | None = None
 
     def show(self) -> str:
         return f"!GetAtt {self.logical_id}.{self.attribute}" if self.attribute else f"!Ref {self.logical_id}"
+
+
+class RefText(str):
+    """A string built from known reference values (``!Sub service/${Cluster}``): still names the resources."""
+
+    logical_ids: tuple[str, ...]
+
+    def __new__(cls, text: str, logical_ids: tuple[str, ...]) -> RefText:
+        made = super().__new__(cls, text)
+        made.logical_ids = logical_ids
+        return made
+
+
+def join_texts(pieces: list[str], separator: str = "") -> str:
+    """``separator.join(pieces)``, a ``RefText`` naming every piece's resources when some name any."""
+    ids: list[str] = []
+    for piece in [separator, *pieces]:
+        if isinstance(piece, RefText):
+            ids.extend(i for i in piece.logical_ids if i not in ids)
+    text = str(separator).join(str(p) for p in pieces)
+    return RefText(text, tuple(ids)) if ids else text
 
 
 @dataclass(frozen=True)
@@ -100,6 +124,10 @@ def as_int(value: Any) -> int | None:
 
 def to_text(value: Any, where: str) -> str | Unknown:
     """``value`` as the string a function needs, or ``Unknown`` when it is not known to be one."""
+    if isinstance(value, RefText):
+        return value
+    if isinstance(value, ResourceRef) and value.value is not None:
+        return RefText(value.value, (value.logical_id,))
     unknown = opaque(value, where)
     if unknown:
         return unknown
@@ -138,5 +166,5 @@ def has_ref(value: Any) -> bool:
     return False
 
 
-__all__ = ["AZ_LIST_UNKNOWN", "NO_VALUE", "AzList", "ResourceRef", "Unknown", "as_int", "comparable",
-           "first_unknown", "has_ref", "opaque", "scalar_text", "tag_unknown", "to_text"]
+__all__ = ["AZ_LIST_UNKNOWN", "NO_VALUE", "AzList", "RefText", "ResourceRef", "Unknown", "as_int", "comparable",
+           "first_unknown", "has_ref", "join_texts", "opaque", "scalar_text", "tag_unknown", "to_text"]

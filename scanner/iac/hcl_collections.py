@@ -171,7 +171,8 @@ def _coalesce(env: Env, *args: Any) -> Any:
             return Unknown(f"coalesce() of an unknown value: {first_unknown(arg).reason}")  # type: ignore[union-attr]
         if isinstance(arg, Reference) and not arg.known:
             return arg  # set at apply: Terraform's value is this one unless it turns out empty
-        if arg is not None and arg != "":
+        value = plain(arg)  # a configured reference counts by its value
+        if value is not None and value != "":
             return arg
     raise EvalError("coalesce() found no non-null, non-empty argument")
 

@@ -55,16 +55,20 @@ class Evaluator:
             return self.evaluate(node.parts[0], env)
         out: list[str] = []
         size = 0
+        targets: list[str] = []
+        pending: Reference | None = None  # the first interpolated reference whose value is unknown
         for part in node.parts:
             if isinstance(part, str):
                 text = part
-            elif isinstance(part, s.TemplateIf | s.TemplateFor):
-                value = self.directive(part, env)
-                if isinstance(value, Unknown):
-                    return value
-                text = value
             else:
-                value = plain(self.evaluate(part, env))
+                raw = self.directive(part, env) if isinstance(part, s.TemplateIf | s.TemplateFor) else (
+                    self.evaluate(part, env))
+                if isinstance(raw, Reference):
+                    targets.extend(t for t in raw.targets if t not in targets)
+                    if not raw.known:
+                        pending = pending or raw
+                        continue
+                value = plain(raw)
                 if isinstance(value, Unknown):
                     return value
                 if isinstance(value, Lazy):
@@ -75,9 +79,10 @@ class Evaluator:
             size += len(text)
             env.limits.string(size)
             out.append(text)
-        return "".join(out)
+        return _interpolated("".join(out), targets, pending)
 
-    def directive(self, node: s.TemplateIf | s.TemplateFor, env: Env) -> str | Unknown:
+    def directive(self, node: s.TemplateIf | s.TemplateFor, env: Env) -> Any:
+        """The text of ``%{if}``/``%{for}``: a string, ``Unknown``, or a ``Reference`` when it interpolates some."""
         if isinstance(node, s.TemplateIf):
             condition = plain(self.evaluate(node.condition, env))
             if isinstance(condition, Unknown):
@@ -87,18 +92,29 @@ class Evaluator:
         collection = plain(self.evaluate(node.collection, env))
         if isinstance(collection, Unknown):
             return collection
-        out = []
+        out: list[str] = []
+        targets: list[str] = []
+        pending: Reference | None = None
         for key, value in items_of(collection):
             names = {node.value: value} | ({node.key: key} if node.key else {})
             text = self._text(self.template(node.body, env.bind(**names)))
             if isinstance(text, Unknown):
                 return text
+            if isinstance(text, Reference):
+                targets.extend(t for t in text.targets if t not in targets)
+                if not text.known:
+                    pending = pending or text
+                    continue
+                text = text.value
             out.append(text)
             env.limits.string(sum(len(t) for t in out))
-        return "".join(out)
+        return _interpolated("".join(out), targets, pending)
 
     @staticmethod
-    def _text(value: Any) -> str | Unknown:
+    def _text(value: Any) -> Any:
+        """A template's value as text: a string, ``Unknown``, or a ``Reference`` whose value is the text."""
+        if isinstance(value, Reference):
+            return Reference(value.targets, to_string(value.value), True, identity=False) if value.known else value
         value = plain(value)
         if isinstance(value, Unknown):
             return value
@@ -274,6 +290,17 @@ class Evaluator:
         if node.key is None:
             return TfSet(values) if isinstance(collection, TfSet) else values
         return result
+
+
+def _interpolated(text: str, targets: list[str], pending: Reference | None) -> Any:
+    """A string template's value: the text, or a reference to what it interpolates (a relation), whose
+    value is the text when every interpolated reference's value is known."""
+    if not targets:
+        return text
+    if pending is not None:
+        return Reference(tuple(targets), identity=False,
+                         note=f"a string interpolating a value not known before apply ({pending.describe()})")
+    return Reference(tuple(targets), text, True, identity=False)
 
 
 _HANDLERS: dict[type, Callable[[Evaluator, Any, Env], Any]] = {

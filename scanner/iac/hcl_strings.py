@@ -1,5 +1,6 @@
 """Terraform's string, number and encoding functions (``format``, ``join``, ``split``, ``replace``, ``max``,
-``jsonencode``...); ``replace`` with a regular expression is not evaluated (a user's pattern is never run)."""
+``jsonencode``, ``yamlencode``...); ``replace`` with a regular expression is not evaluated (a user's pattern is
+never run). Functions building text keep the references of their arguments, as interpolated strings do."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import math
 import re
 from collections.abc import Callable
 from typing import Any
+
+import yaml
 
 from ..model.values import Unknown
 from .hcl_builtins import FUNCTIONS, arity, as_int, as_list, register, sized
@@ -32,7 +35,7 @@ def _string_function(name: str, count: int, function: Callable[..., Any]) -> Non
             env.limits.string(len(result))
         return result
 
-    register(name)(call)
+    register(name, unknowns="text")(call)
 
 
 for _name, _arity_count, _function in (
@@ -66,7 +69,7 @@ def _tobool(env: Env, *args: Any) -> Any:
     return None if args[0] is None else to_bool(args[0])
 
 
-@register("join")
+@register("join", unknowns="text")
 def _join(env: Env, *args: Any) -> Any:
     if len(args) < 2:
         raise EvalError("join() needs a separator and at least one list")
@@ -85,7 +88,7 @@ def _split(env: Env, *args: Any) -> Any:
     return sized(env, text.split(separator), "split")
 
 
-@register("replace")
+@register("replace", unknowns="text")
 def _replace(env: Env, *args: Any) -> Any:
     arity("replace", args, 3)
     text, search, replacement = (to_string(a) for a in args)
@@ -97,7 +100,7 @@ def _replace(env: Env, *args: Any) -> Any:
     return text.replace(search, replacement)
 
 
-@register("substr")
+@register("substr", unknowns="text")
 def _substr(env: Env, *args: Any) -> Any:
     arity("substr", args, 3)
     text, offset, length = to_string(args[0]), as_int(args[1], "substr"), as_int(args[2], "substr")
@@ -106,7 +109,7 @@ def _substr(env: Env, *args: Any) -> Any:
     return text[offset:] if length < 0 else text[offset:offset + length]
 
 
-@register("indent")
+@register("indent", unknowns="text")
 def _indent(env: Env, *args: Any) -> Any:
     arity("indent", args, 2)
     spaces, text = as_int(args[0], "indent"), to_string(args[1])
@@ -144,7 +147,7 @@ def _format_value(verb: str, flags: str, width: str, precision: str | None, valu
     raise EvalError(f"format verb %{verb} is not supported")
 
 
-@register("format")
+@register("format", unknowns="text")
 def _format(env: Env, *args: Any) -> Any:
     if not args:
         raise EvalError("format() needs a format string")
@@ -224,12 +227,27 @@ def _parseint(env: Env, *args: Any) -> Any:
 # -- encodings and identity -----------------------------------------------------------------------------
 
 
-@register("jsonencode")
-def _jsonencode(env: Env, *args: Any) -> Any:
-    arity("jsonencode", args, 1)
-    text = json.dumps(finalise(args[0]), sort_keys=True, separators=(",", ":"), default=str)
+def _encode(env: Env, value: Any, dump: Callable[[Any], str]) -> str:
+    """``value`` (references already replaced by their values) encoded as text."""
+    try:
+        text = dump(finalise(value))
+    except (TypeError, ValueError, RecursionError, yaml.YAMLError) as exc:
+        raise EvalError(f"the value cannot be encoded: {type(exc).__name__}") from None
     env.limits.string(len(text))
     return text
+
+
+@register("jsonencode", unknowns="text")
+def _jsonencode(env: Env, *args: Any) -> Any:
+    arity("jsonencode", args, 1)
+    return _encode(env, args[0], lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), allow_nan=False))
+
+
+@register("yamlencode", unknowns="text")
+def _yamlencode(env: Env, *args: Any) -> Any:
+    arity("yamlencode", args, 1)
+    return _encode(env, args[0], lambda v: yaml.safe_dump(v, sort_keys=True, default_flow_style=False,
+                                                          allow_unicode=True))
 
 
 @register("jsondecode")

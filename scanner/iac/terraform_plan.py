@@ -32,6 +32,7 @@ from .tf_mapping import (
 SOURCE_KIND = "terraform-plan"
 _INSTANCE_DEPENDENT = ("count.", "each.")
 _BY_INSTANCE = "refers to an instance of"
+_REGION_NAME = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
 _SEGMENT = re.compile(r'([^.\[]+)((?:\[[^\]]*\])?)')
 
 
@@ -176,7 +177,9 @@ class _PlanContext:
         configuration = plan.get("configuration", {}) or {}
         root_dir = path.parent if any(path.parent.glob("*.tf")) else None
         self.scopes: dict[str, _Scope] = {"": _Scope("", configuration.get("root_module", {}) or {}, root_dir)}
-        self.region = _region(configuration)
+        self.providers: dict[str, Any] = configuration.get("provider_config", {}) or {}
+        self.variables: dict[str, Any] = plan.get("variables", {}) or {}
+        self.region = provider_region(self.providers.get("aws"), self.variables)
         self._text_cache: dict[Path, list[str]] = {}
 
     def scope(self, instance: str) -> _Scope:
@@ -219,7 +222,11 @@ class _PlanContext:
             if isinstance(value, Unknown) and value.reason.startswith(_BY_INSTANCE) and location.line:
                 values[key] = self._same_instance(location, key, address, scope) or value
         mapped = map_resource(tf_type, values, address=address)
-        return TfResource(address, tf_type, name, mapped, location, suppressions)
+        key = str(config.get("provider_config_key", "aws") or "aws") if config else "aws"
+        if key == "aws" or key not in self.providers:
+            return TfResource(address, tf_type, name, mapped, location, suppressions)
+        region = provider_region(self.providers[key], self.variables)
+        return TfResource(address, tf_type, name, mapped, location, suppressions, provider=key, region=region)
 
     def location_of(self, entry: dict[str, Any], module: str) -> Location:
         """Where a planned resource is declared (its .tf file and line when found)."""
@@ -340,10 +347,24 @@ class _PlanContext:
         return instances
 
 
-def _region(configuration: dict[str, Any]) -> str | None:
-    provider = (configuration.get("provider_config", {}) or {}).get("aws", {}) or {}
-    region = ((provider.get("expressions", {}) or {}).get("region", {}) or {}).get("constant_value")
-    return region if isinstance(region, str) else None
+def provider_region(provider: Any, variables: dict[str, Any]) -> str | None:
+    """A provider configuration's ``region``: a constant, or a root variable given alone (``region =
+    var.region``), whose value the plan records; None when the plan does not say (or says it otherwise)."""
+    if not isinstance(provider, dict):
+        return None
+    expression = (provider.get("expressions", {}) or {}).get("region", {}) or {}
+    if not isinstance(expression, dict):
+        return None
+    region = expression.get("constant_value")
+    if isinstance(region, str):
+        return region
+    references = expression.get("references") or []
+    if provider.get("module_address") or len(references) != 1 or not str(references[0]).startswith("var."):
+        return None
+    entry = variables.get(str(references[0]).removeprefix("var."))
+    value = entry.get("value") if isinstance(entry, dict) else None
+    # the plan records references, not the expression: a value that is not a whole Region name was combined
+    return value if isinstance(value, str) and _REGION_NAME.fullmatch(value) else None
 
 
 def _unknown_paths(after_unknown: Any, prefix: str = "") -> dict[str, str]:

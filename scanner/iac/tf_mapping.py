@@ -146,6 +146,13 @@ class TfResource:
     mapped: MappedResource
     location: Location | None = None
     suppressions: dict[str, str] = field(default_factory=dict)
+    provider: str | None = None
+    """The non-default provider configuration the resource uses (``aws.dr``); None for the default one."""
+    region: str | None = None
+    """That provider's Region (None when it is not known); the default provider's is the snapshot's."""
+
+    def region_in(self, default: str | None) -> str | None:
+        return self.region if self.provider else default
 
 
 def _instance_name(item: TfResource) -> str:
@@ -166,19 +173,23 @@ def build_snapshot(kind: str, files: list[str], items: list[TfResource], region:
     (``scanner.iac.implicit``).
     """
     resources: dict[str, Resource] = {}
+    regions = [region] if region else []
     for item in items:
         if item.mapped.type is None:
             continue
-        attributes = concretise(dict(item.mapped.attributes), region) if region else dict(item.mapped.attributes)
+        own = item.region_in(region)
+        if own and own not in regions:
+            regions.append(own)
+        attributes = concretise(dict(item.mapped.attributes), own) if own else dict(item.mapped.attributes)
         resources[item.address] = Resource(
-            uid=item.address, type=item.mapped.type, name=_instance_name(item), region=region,
+            uid=item.address, type=item.mapped.type, name=_instance_name(item), region=own,
             location=item.location, attributes=attributes, unknown=dict(item.mapped.unknown),
             unknown_relations=dict(item.mapped.unknown_relations), suppressions=dict(item.suppressions))
     for item in items:
         group = item.mapped.standalone_group
         if group is not None and group not in resources:
             resources[item.address] = partial_group(item.address, _instance_name(item), group, item.location,
-                                                    region, item.suppressions)
+                                                    item.region_in(region), item.suppressions)
         for target, attr, value, append in item.mapped.patches:
             if target == group and group not in resources:
                 target = item.address
@@ -205,7 +216,7 @@ def build_snapshot(kind: str, files: list[str], items: list[TfResource], region:
         seen.add((src, kind_, dst))
         relations.append(Relation(src=src, kind=kind_, dst=dst))
     return add_implicit_main_route_tables(Snapshot(
-        source=Source(kind=kind, files=files, regions=[region] if region else []),
+        source=Source(kind=kind, files=files, regions=regions),
         resources=list(resources.values()), relations=relations, unevaluated=list(unevaluated or [])))
 
 

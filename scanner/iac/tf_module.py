@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ class ModuleInstance(Lazy):
         self._calls: dict[str, Any] = {}
         self._attributes: dict[tuple[str, str], Any] = {}
         self._active: set[str] = set()
+        self.parent: ModuleInstance | None = None
+        self.passed_providers: dict[str, str] = {}  # the call's ``providers`` map: child name -> parent's name
 
     # -- names ---------------------------------------------------------------------------------------
 
@@ -299,6 +302,8 @@ class ModuleInstance(Lazy):
             inputs = {key: self.evaluate(raw, env, block.file, block.line, f"module.{name}.{key}")
                       for key, raw in block.body.items() if not key.startswith("__") and key not in _CALL_META}
             child.set_variables(inputs, block)
+            child.parent = self
+            child.passed_providers = _providers_map(block.body.get("providers"))
             return child
 
         value = value_of(expansion, make)
@@ -317,12 +322,34 @@ class ModuleInstance(Lazy):
 
     def region(self) -> str | None:
         """The default aws provider's ``region`` when it evaluates to a string."""
+        return self.provider_region("aws")
+
+    def provider_region(self, name: str, depth: int = 0) -> str | None:
+        """The ``region`` of provider configuration ``name`` (``aws``, ``aws.dr``) as this module sees it: its
+        own provider block, else the one its call passes (``providers``), else (the default one) the caller's."""
+        alias = name.partition(".")[2] or None
         for block in self.config.providers:
-            if block.labels == ("aws",) and "alias" not in block.body:
+            if block.labels != ("aws",):
+                continue
+            given = plain(self.evaluate(block.body["alias"], self.env, block.file, block.line, "provider alias")
+                          ) if "alias" in block.body else None
+            if given == alias:
                 value = plain(self.evaluate(block.body.get("region"), self.env, block.file, block.line,
                                             "provider region"))
                 return value if isinstance(value, str) else None
-        return None
+        if self.parent is None or depth > MAX_MODULE_DEPTH:
+            return None
+        if name in self.passed_providers:
+            return self.parent.provider_region(self.passed_providers[name], depth + 1)
+        return self.parent.provider_region(name, depth + 1) if alias is None and not self.passed_providers else None
+
+    def provider_of(self, block: Block) -> tuple[str | None, str | None]:
+        """(the provider configuration a resource uses when it is not the root's default one, its Region)."""
+        name = _provider_name(block.body.get("provider")) or "aws"
+        if name.partition(".")[0] != "aws" or (name == "aws" and self.parent is None):
+            return None, None
+        key = name if self.parent is None else f"{self.prefix}{name}"
+        return key, self.provider_region(name)
 
     def expand(self) -> None:
         """Map every supported resource instance of this module instance, then of its children."""
@@ -351,8 +378,9 @@ class ModuleInstance(Lazy):
                     mapped.unknown.setdefault(meta, reason)
         found = find_declaration(self.config.lines.get(block.file, []), tf_type, name)
         line, suppressions = found if found is not None else (block.line, {})
+        provider, region = self.provider_of(block)
         self.loader.items.append(TfResource(address, tf_type, name, mapped, Location(file=str(block.file), line=line),
-                                            suppressions))
+                                            suppressions, provider=provider, region=region))
 
     def body(self, body: dict[str, Any], env: Env, block: Block, *, top: bool) -> dict[str, Any]:
         """A block body as a value tree: attributes evaluated, nested and dynamic blocks expanded."""
@@ -405,6 +433,28 @@ class ModuleInstance(Lazy):
                 for key, value in pairs:
                     inner = env.bind(**{iterator: {"key": key, "value": value}})
                     blocks.extend(self.body(content, inner, block, top=False) for content in contents)
+
+
+_PROVIDER = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)?")
+
+
+def _provider_name(raw: Any) -> str | None:
+    """``aws.dr`` from a raw ``provider = aws.dr`` (python-hcl2 gives ``${aws.dr}``), else None."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if text.startswith("${") and text.endswith("}"):
+        text = text[2:-1].strip()
+    return text if _PROVIDER.fullmatch(text) else None
+
+
+def _providers_map(raw: Any) -> dict[str, str]:
+    """A module call's ``providers = { aws = aws.dr, aws.x = aws }`` as {child name: parent name}."""
+    entries = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
+    if not isinstance(entries, dict):
+        return {}
+    found = {_provider_name(key): _provider_name(value) for key, value in entries.items()}
+    return {key: value for key, value in found.items() if key and value}
 
 
 def _no_names(name: str) -> Any:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from ..graph.derive import DERIVED_FACTS
 from ..model.vocabulary import META_ATTRIBUTES, RELATION_KINDS, RESOURCE_TYPES, related_types
 from .language import (
+    PATH_PARAM,
     AllOf,
     AnyOf,
     AttrTest,
@@ -26,6 +27,7 @@ from .language import (
     Range,
     Selector,
     SelfRef,
+    path_params,
 )
 from .patterns import PatternError, compile_pattern
 
@@ -69,6 +71,9 @@ def operand_error(role: str, value: Any) -> str | None:
     elif role in ("in", "not_in"):
         if not isinstance(value, list):
             return f"{role} needs a list, got {value!r}"
+    elif role == "in_networks":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"in_networks needs a list of CIDRs (strings), got {value!r}"
     elif role == "matches":
         if not isinstance(value, str):
             return f"matches needs a regular expression string, got {value!r}"
@@ -76,6 +81,9 @@ def operand_error(role: str, value: Any) -> str | None:
             compile_pattern(value)
         except PatternError as exc:
             return str(exc)
+    elif role == "key":
+        if not isinstance(value, str) or not value:
+            return f"a path key ({{NAME}} in an attr) needs a non-empty string, got {value!r}"
     elif role in ("includes_any", "within") and (
             not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
         return f"{role} needs a list of integers, got {value!r}"
@@ -116,8 +124,13 @@ def _list_item(scope: _Scope, name: str) -> _Scope | None:
     return None
 
 
-def _check_attr(scope: _Scope, attr: str, at: tuple[Any, ...]) -> None:
+def _check_attr(scope: _Scope, attr: str, at: tuple[Any, ...], *, keys_allowed: bool = False) -> None:
     head = attr.split(".", 1)[0]
+    if any(("{" in part or "}" in part) and not PATH_PARAM.match(part) for part in attr.split(".")):
+        raise PolicyCheckError(at, f"a path key is written as a whole part {{NAME}} (got {attr!r})")
+    if path_params(attr) and (not keys_allowed or path_params(head)):
+        raise PolicyCheckError(at, "a {NAME} path key may only follow the attribute name in the attr of an "
+                               f"attribute test (got {attr!r})")
     if scope.types:
         known = set().union(*(_attributes_of(t) for t in scope.types))
         if head not in known:
@@ -158,7 +171,9 @@ class _Checker:
 
     def condition(self, cond: Condition, scope: _Scope, at: tuple[Any, ...]) -> None:
         if isinstance(cond, AttrTest):
-            _check_attr(scope, cond.attr, (*at, "attr"))
+            _check_attr(scope, cond.attr, (*at, "attr"), keys_allowed=True)
+            for name in path_params(cond.attr):
+                self.operand("key", ParamRef(param=name), (*at, "attr"))
             op = cond.operator
             self.operand(op, cond.operand, (*at, op), self_allowed=op != "matches")
         elif isinstance(cond, AllOf):

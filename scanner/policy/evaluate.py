@@ -9,13 +9,15 @@ not hold, or an incomplete relation set makes the result unknown, never true.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
+from ..graph.addresses import NotANetwork, parse_network
 from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
 from .language import (
+    PATH_PARAM,
     AllOf,
     AnyOf,
     AttrTest,
@@ -28,6 +30,7 @@ from .language import (
     Range,
     Selector,
     SelfRef,
+    path_params,
 )
 from .patterns import search
 
@@ -67,9 +70,13 @@ class Env:
 Compiled = Callable[[Env, Subject], tuple[Tri, Evidence]]
 
 
-def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
-    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown."""
-    head, _, rest = attr.partition(".")
+def lookup(graph: Graph, subject: Subject, attr: str, keys: Sequence[str] | None = None) -> tuple[Any, str | None]:
+    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown.
+
+    ``keys``, when given, are the path's parts after its head, taken whole (a key from a param may hold dots).
+    """
+    head, _, rest_text = attr.partition(".")
+    rest: str | Sequence[str] = rest_text if keys is None else keys
     if isinstance(subject, Item):
         if attr == ITEM_ITSELF:
             return subject.value, None
@@ -95,9 +102,9 @@ def lookup(graph: Graph, subject: Subject, attr: str) -> tuple[Any, str | None]:
     return _walk(resource.attributes.get(head), rest), None
 
 
-def _walk(value: Any, rest: str) -> Any:
+def _walk(value: Any, rest: str | Sequence[str]) -> Any:
     """Follow a dotted path into mappings; a number indexes a list (``placement_strategies.0.type``)."""
-    for part in rest.split(".") if rest else ():
+    for part in (rest.split(".") if rest else ()) if isinstance(rest, str) else rest:
         if isinstance(value, dict):
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit():
@@ -157,6 +164,8 @@ def _test_values(op: str, value: Any, operand: Any) -> Tri:
             return None
         found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
         return found if op == "in" else not found
+    if op == "in_networks":
+        return _in_networks(value, operand)
     if value is None:
         return None  # ordering, matching or containment on a value that is not set: undecidable
     if op in _ORDERING:
@@ -170,6 +179,27 @@ def _test_values(op: str, value: Any, operand: Any) -> Tri:
             return None
         return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
     raise AssertionError(op)
+
+
+def _in_networks(value: Any, operand: Any) -> Tri:
+    """Whether the CIDR ``value`` lies inside one of the ``operand`` networks (``10.8.1.0/24`` in ``10.8.0.0/16``).
+
+    Not set is in no network (as with ``in``); a value that is not an IP network (``${var.cidr}``) is
+    unknown. Operand entries that are not networks (prefix-list ids beside the CIDRs) contain nothing.
+    """
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return None
+    family, start, end = parse_network(value)  # NotANetwork (a ValueError): unknown
+    for entry in operand if isinstance(operand, (list, tuple)) else [operand]:
+        try:
+            kind, low, high = parse_network(str(entry))
+        except NotANetwork:
+            continue
+        if kind == family and low <= start and end <= high:
+            return True
+    return False
 
 
 def compile_condition(cond: Condition) -> Compiled:
@@ -221,17 +251,34 @@ def _context(graph: Graph, subject: Subject, attr: str) -> dict[str, Any] | None
     return context
 
 
+def _path_keys(attr: str) -> Callable[[Env], tuple[str, Sequence[str] | None]]:
+    """The path as evaluated: ``{NAME}`` parts replaced by param values (the shown path, and its keys)."""
+    if not path_params(attr):
+        return lambda env: (attr, None)
+    parts = attr.split(".")
+    names = [match.group(1) if (match := PATH_PARAM.match(part)) else None for part in parts]
+
+    def resolve(env: Env) -> tuple[str, Sequence[str] | None]:
+        resolved = [str(env.params[name]) if name is not None else part
+                    for part, name in zip(parts, names, strict=True)]
+        return ".".join(resolved), resolved[1:]
+
+    return resolve
+
+
 def _compile_attr(cond: AttrTest) -> Compiled:
-    attr, op, operand = cond.attr, cond.operator, cond.operand
-    with_context = attr in _CONTEXT_ATTRS
+    op, operand = cond.operator, cond.operand
+    with_context = cond.attr in _CONTEXT_ATTRS
+    path_of = _path_keys(cond.attr)
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        attr, keys = path_of(env)
         expected, reason = _resolve(env, operand)
         description = f"{op} {_show(expected) if reason is None else operand}"
         if reason is not None:
             return None, [_with_path(env, {"resource": _label(subject), "attr": attr, "test": description,
                                            "unknown": f"compared value unknown: {reason}"})]
-        value, reason = lookup(env.graph, subject, attr)
+        value, reason = lookup(env.graph, subject, attr, keys)
         context = _context(env.graph, subject, attr) if with_context else None
         if value is _MISSING:
             entry: dict[str, Any] = {"resource": _label(subject), "attr": attr, "test": description, "unknown": reason}
@@ -243,7 +290,8 @@ def _compile_attr(cond: AttrTest) -> Compiled:
         if context:
             entry["context"] = context
         if result is None:
-            entry["unknown"] = "value not set" if value is None else "values not comparable"
+            entry["unknown"] = ("value not set" if value is None else "not an IP network" if op == "in_networks"
+                                else "values not comparable")
         return result, [_with_path(env, entry)]
 
     return test

@@ -22,10 +22,18 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from ..model import Severity
 
-TEST_OPERATORS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "contains", "exists")
+TEST_OPERATORS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "contains", "exists",
+                  "in_networks")
 COMPARATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
 QUANTIFIERS = ("each", "some", "none")
 POLICY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PATH_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+"""A path segment ``{NAME}``: the key is the value of param ``NAME`` (``tags.{affinity_tag}``)."""
+
+
+def path_params(attr: str) -> list[str]:
+    """The params whose values are keys of an attribute path (``tags.{affinity_tag}`` -> ``[affinity_tag]``)."""
+    return [match.group(1) for part in attr.split(".") if (match := PATH_PARAM.match(part))]
 
 
 class _Strict(BaseModel):
@@ -62,6 +70,8 @@ class AttrTest(_Strict):
     matches: Value = None
     contains: Value = None
     exists: bool | None = None
+    in_networks: Value = None
+    """The value, a CIDR or address, lies inside one of the listed networks (compared as networks)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -97,7 +97,8 @@ def _finding_block(finding: Finding, verbose: bool) -> Padding:
         text.append(f"  {where}", style="cyan")
     lines = evidence_lines(finding, limit=None if verbose else 120)
     if not verbose:  # the values and relation paths that decided it; member counts only with --verbose
-        lines = [line for line, item in zip(lines, finding.evidence, strict=True) if "members" not in item]
+        lines = [line for line, item in zip(lines, finding.evidence, strict=True)
+                 if "members" not in item and item.get("attr") != "type"]  # type guards: as in the message
         hidden = len(lines) - _EVIDENCE_SHOWN
         lines = lines[:_EVIDENCE_SHOWN] + ([f"... {hidden} more (--verbose)"] if hidden > 0 else [])
     if not lines:  # the message summarises the evidence; show it when there is no evidence to show

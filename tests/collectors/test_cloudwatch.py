@@ -97,6 +97,13 @@ def test_cache_cluster_dimension_maps_to_its_replication_group() -> None:
     assert "DescribeAutoScalingGroups" not in counter  # lookups only when an alarm needs them
 
 
+def test_s3_replication_alarm_watches_the_source_bucket_only() -> None:
+    _put("crr-lag", "AWS/S3", "ReplicationLatency", {"SourceBucket": "orders", "DestinationBucket": "orders-dr",
+                                                      "RuleId": "all"})
+    collected, _ = collect(cloudwatch)
+    assert edges(collected, "alarms_on") == {(_alarm("crr-lag"), "arn:aws:s3:::orders")}
+
+
 def test_failed_lookup_marks_alarms_on_incomplete() -> None:
     _seed()
     collected, ctx = collect(cloudwatch, hooks=[deny("DescribeAutoScalingGroups")])

@@ -85,10 +85,12 @@ def test_circuit_breaker_and_public_ip_from_recorded_service() -> None:
     arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod/web"
     raw = {"services": [{"serviceArn": arn, "serviceName": "web", "desiredCount": 2,
                          "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+                         "deploymentController": {"type": "CODE_DEPLOY"},
                          "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"],
                                                                           "assignPublicIp": "ENABLED"}}}]}
     service = by_uid(snapshot_of(containers.parse(raw, ACCOUNT, REGION)))[arn]
     assert service.attributes["circuit_breaker"] is True
+    assert service.attributes["deployment_controller"] == "CODE_DEPLOY"
     assert service.attributes["assign_public_ip"] is True
     assert service.attributes["launch_type"] is None
 

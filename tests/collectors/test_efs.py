@@ -40,8 +40,10 @@ def test_file_systems_mount_targets_and_lifecycle() -> None:
     assert shared.attributes["one_zone_availability_zone"] is None
     assert shared.attributes["encrypted"] is True
     assert shared.attributes["lifecycle_transition_to_ia"] == "AFTER_30_DAYS"
+    assert shared.attributes["transition_to_ia_days"] == 30
     assert zonal.attributes["one_zone_availability_zone"] == f"{REGION}a"
     assert zonal.attributes["lifecycle_transition_to_ia"] is None
+    assert zonal.attributes["transition_to_ia_days"] is None
     assert edges(collected, "in_subnet") == {(_fs(ids["shared"]), f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{ids[k]}")
                                              for k in "ab"}
     assert edges(collected, "uses_security_group") == {
@@ -55,6 +57,7 @@ def test_denied_mount_targets_mark_placement_unknown_only() -> None:
     shared = by_uid(snapshot_of(collected, ctx))[_fs(ids["shared"])]
     assert shared.unknown_relations["in_subnet"] == "DescribeMountTargets: AccessDenied"
     assert shared.attributes["lifecycle_transition_to_ia"] == "AFTER_30_DAYS"
+    assert shared.attributes["transition_to_ia_days"] == 30
     assert not edges(collected, "in_subnet")
     assert ctx.gaps == []
 

@@ -82,7 +82,8 @@ def build_elbv2(clients: dict[str, Any]) -> dict[str, str]:
                                      Scheme="internal", Tags=[{"Key": "team", "Value": "web"}])
     alb_arn = alb["LoadBalancers"][0]["LoadBalancerArn"]
     elbv2.modify_load_balancer_attributes(LoadBalancerArn=alb_arn, Attributes=[
-        {"Key": "deletion_protection.enabled", "Value": "true"}])
+        {"Key": "deletion_protection.enabled", "Value": "true"}, {"Key": "access_logs.s3.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.bucket", "Value": "alb-logs"}])
     nlb_arn = elbv2.create_load_balancer(Name="tcp", Subnets=[net["a"], net["b"]],
                                          Type="network")["LoadBalancers"][0]["LoadBalancerArn"]
     elbv2.modify_load_balancer_attributes(LoadBalancerArn=nlb_arn, Attributes=[
@@ -122,6 +123,7 @@ def test_elbv2_load_balancers_and_target_groups(clients: dict[str, Any]) -> None
     assert alb.attributes["scheme"] == "internal"
     assert alb.attributes["availability_zones"] == ["us-east-1a", "us-east-1b"]
     assert alb.attributes["deletion_protection"] is True
+    assert alb.attributes["access_logs_enabled"] is True
     # moto reports cross-zone false for ALBs; AWS keeps it always on at the ALB level.
     assert alb.attributes["cross_zone_enabled"] is True
     assert alb.attributes["tags"] == {"team": "web"}
@@ -133,7 +135,8 @@ def test_elbv2_load_balancers_and_target_groups(clients: dict[str, Any]) -> None
     nlb = resources[ids["nlb"]].attributes
     assert (nlb["lb_type"], nlb["scheme"], nlb["cross_zone_enabled"]) == ("network", "internet-facing", True)
     plain = resources[ids["plain_nlb"]].attributes
-    assert (plain["cross_zone_enabled"], plain["deletion_protection"]) == (False, False)  # AWS defaults
+    assert (plain["cross_zone_enabled"], plain["deletion_protection"], plain["access_logs_enabled"]) == (
+        False, False, False)  # AWS defaults
 
     tg = resources[ids["tg"]]
     assert tg.name == "web"
@@ -237,8 +240,10 @@ def test_denied_per_resource_calls_mark_attributes_unknown(clients: dict[str, An
     nlb = resources[ids["nlb"]]
     assert nlb.unknown == {"cross_zone_enabled": "DescribeLoadBalancerAttributes: AccessDenied",
                            "deletion_protection": "DescribeLoadBalancerAttributes: AccessDenied",
+                           "access_logs_enabled": "DescribeLoadBalancerAttributes: AccessDenied",
                            "tags": "DescribeTags: AccessDenied"}
-    assert not {"cross_zone_enabled", "deletion_protection", "tags"} & set(nlb.attributes)  # never defaulted
+    assert not {"cross_zone_enabled", "deletion_protection", "access_logs_enabled", "tags"} & set(
+        nlb.attributes)  # never defaulted
     alb = resources[ids["alb"]]
     assert alb.attributes["cross_zone_enabled"] is True  # known for an ALB without the call
     assert "deletion_protection" in alb.unknown

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
+from scanner.examples import EXAMPLE_PATH
 from scanner.history import failure_trend, open_history
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,8 @@ def test_scan_records_scope_versions_snapshot_and_findings(tmp_path: Path,
     report = store.report(run.id)
     assert run.findings == len(report.findings) > 0
     assert run.by_severity == {s.value: n for s, n in report.summary.by_severity.items()}
-    assert len(store.snapshot(run.id).resources) == run.resources == 55
+    modelled = len(json.loads(EXAMPLE_PATH.read_text())["resources"])
+    assert len(store.snapshot(run.id).resources) == run.resources == modelled
     db_journal = sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0]
     assert db_journal == "wal"
     [point] = failure_trend(store, run.scope.key)

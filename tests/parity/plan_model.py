@@ -158,11 +158,12 @@ def render_plan(items: list[Planned], computed: dict[str, tuple[str, ...]], regi
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.5",
+        "variables": {"region": {"value": region}},
         "planned_values": {"root_module": {"resources": planned}},
         "resource_changes": changes,
         "configuration": {
             "provider_config": {"aws": {"name": "aws", "full_name": PROVIDER,
-                                        "expressions": {"region": {"constant_value": region}}}},
+                                        "expressions": {"region": {"references": ["var.region"]}}}},
             "root_module": {"resources": list(configured.values())},
         },
     }

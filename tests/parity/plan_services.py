@@ -155,7 +155,7 @@ def containers() -> list[Planned]:
         Planned("aws_ecs_task_definition", "api", {
             "family": "api", "cpu": "256", "memory": "512", "network_mode": "awsvpc",
             "requires_compatibilities": ["EC2"],
-            "container_definitions": json.dumps(CONTAINERS, separators=(",", ":"))}),
+            "container_definitions": Expr(("var.region",), json.dumps(CONTAINERS, separators=(",", ":")))}),
         Planned("aws_ecs_service", "api", {
             "name": "api", "cluster": Ref("aws_ecs_cluster.apps"),
             "task_definition": Ref("aws_ecs_task_definition.api", "arn"),

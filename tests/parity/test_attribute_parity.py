@@ -53,26 +53,16 @@ CANNOT_KNOW: dict[tuple[str, str, str], dict[str, str]] = {
     ("aws.rds.db_instance", "reporting", "availability_zone"): _chosen("places the instance in a zone"),
     ("aws.ec2.instance", _ALL, "availability_zone"): _chosen("runs in its subnet's zone"),
     ("aws.rds.global_cluster", _ALL, "engine"): _chosen("takes its source cluster's engine"),
-    # !Ref Orders: the CloudFormation reader does not resolve it to the DBInstanceIdentifier the template sets
-    ("aws.cloudwatch.alarm", "orderscpu", "dimensions"): {"cloudformation": "is known only after deployment"},
     # an AWS::RDS::DBInstance in a cluster has the cluster's settings (Terraform's cluster instances have no
     # such arguments: the declarations skip them there)
     **{("aws.rds.db_instance", member, attribute): {"cloudformation": "takes this from its cluster"}
        for member in ("ledger0", "ledger1", "ledgersingle0")
        for attribute in ("backup_retention_days", "storage_encrypted", "allocated_storage_gb",
                          "max_allocated_storage_gb")},
-    # !Sub service/${Apps}/${ApiService.Name}: the CloudFormation reader does not resolve !Ref of a cluster to
-    # the ClusterName the template sets (Terraform knows the configured name at plan time)
-    ("aws.appautoscaling.scalable_target", "serviceappsapi", "resource_id"): {
-        "cloudformation": "is known only after deployment"},
 }
 
 # (type, parity name, relation kind) -> {source: what its reason says}
 RELATIONS_CANNOT_KNOW: dict[tuple[str, str, str], dict[str, str]] = {
-    # HCL: "service/${aws_ecs_cluster.apps.name}/${aws_ecs_service.api.name}" evaluates to a string that keeps
-    # no reference (the plan's configuration records them)
-    ("aws.appautoscaling.scalable_target", "serviceappsapi", "scales"): {
-        "terraform-hcl": "names what it scales literally"},
     # live: an origin names its load balancer by DNS name, which the distribution does not resolve
     ("aws.cloudfront.distribution", "cdn", "serves"): {"live": "origins named by DNS name"},
 }

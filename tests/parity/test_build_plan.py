@@ -31,8 +31,10 @@ def test_references_to_computed_ids_are_known_after_apply() -> None:
     assert association["expressions"]["subnet_id"] == {"references": ["aws_subnet.this", "each.key"]}
     instances = [r["address"] for r in plan["planned_values"]["root_module"]["resources"] if r["type"] == "aws_subnet"]
     assert 'aws_subnet.this["pub-a"]' in instances and len(instances) == 7
-    assert json.loads(PLAN.read_text())["configuration"]["provider_config"]["aws"]["expressions"]["region"] == {
-        "constant_value": "us-east-1"}
+    checked_in = json.loads(PLAN.read_text())
+    assert checked_in["configuration"]["provider_config"]["aws"]["expressions"]["region"] == {
+        "references": ["var.region"]}  # region = var.region: the plan records the variable's value
+    assert checked_in["variables"]["region"] == {"value": "us-east-1"}
 
 
 def test_relations_come_from_the_references() -> None:

@@ -261,12 +261,24 @@ resource "aws_ecs_service" "api" {
 resource "aws_appautoscaling_target" "t" {
   service_namespace  = "ecs"
   scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/apps/api"
+}
+resource "aws_appautoscaling_target" "interpolated" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
   resource_id        = "service/apps/${aws_ecs_service.api.name}"
 }
 ''')
-    target = next(r for r in load_terraform_hcl(tmp_path).resources if r.type == "aws.appautoscaling.scalable_target")
+    snapshot = load_terraform_hcl(tmp_path)
+    target = next(r for r in snapshot.resources if r.uid == "aws_appautoscaling_target.t")
     assert target.attributes["resource_id"] == "service/apps/api"
     assert "names what it scales literally" in target.unknown_relations["scales"]
+    # an interpolated reference is a relation, as in the plan
+    interpolated = next(r for r in snapshot.resources if r.uid == "aws_appautoscaling_target.interpolated")
+    assert interpolated.attributes["resource_id"] == "service/apps/api"
+    assert "scales" not in interpolated.unknown_relations
+    assert any(r.src == interpolated.uid and r.kind == "scales" and r.dst == "aws_ecs_service.api"
+               for r in snapshot.relations)
 
 
 # -- live hooks --------------------------------------------------------------------------------------

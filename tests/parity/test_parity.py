@@ -30,11 +30,6 @@ DIFFERENT_VERDICTS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
     # live reads the bucket's location: RTC's 15 minutes miss the 5-minute RPO
     ("rpo-estimate-meets-target", "aws.s3.bucket", "assets"): dict.fromkeys(
         _IAC, ("unknown", "destination Region unknown")),
-    # HCL: "service/${aws_ecs_cluster.apps.name}/${aws_ecs_service.api.name}" evaluates to a string without
-    # its references (scanner/iac/terraform_hcl.py), so the service is scaled by nothing there; the relation
-    # is marked unknown on the scalable target, but the engine checks incomplete relations only in their own
-    # direction, so the service fails instead of being unknown
-    ("ecs-service-autoscaling", "aws.ecs.service", "api"): {"terraform-hcl": ("fail", "scales")},
     # live: the distribution names its load balancer origin by DNS name, which it does not resolve
     ("cdn-origin-not-directly-public", "aws.cloudfront.distribution", "cdn"): {
         "live": ("unknown", "origins named by DNS name")},

@@ -83,3 +83,14 @@ def test_colour_terminal_output_has_styles() -> None:
     out = io.StringIO()
     render_rich(sample_report(), Console(file=out, force_terminal=True, color_system="standard", width=120))
     assert "\x1b[" in out.getvalue()
+
+
+def test_type_guards_are_left_out_like_in_the_message() -> None:
+    evidence = [{"attr": "type", "value": "aws.rds.db_instance", "test": "not in ['aws.rds.db_instance']"},
+                {"selector": "some <- alarms_on (aws.cloudwatch.alarm)", "members": 0}]
+    report = sample_report(findings=[finding("rds-multi-az", "arn:aws:rds:us-east-1:111122223333:db:orders",
+                                             evidence=evidence, message="some <- alarms_on: none")])
+    text = _text(report)
+    assert "type = aws.rds.db_instance" not in text
+    assert "some <- alarms_on: none" in text  # with no other evidence to show, the message stands in
+    assert "type = aws.rds.db_instance" in _text(report, verbose=True)

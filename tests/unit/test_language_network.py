@@ -44,20 +44,21 @@ remediation: r
 """
 
 
-def _group(uid: str, *ranges: tuple[int | None, int | None]) -> dict:
+def _group(uid: str, *ranges: tuple[int | None, int | None], protocol: str = "tcp") -> dict:
     return {"uid": uid, "type": "aws.ec2.security_group",
-            "attributes": {"ingress": [{"protocol": "tcp", "from_port": low, "to_port": high, "cidr": "0.0.0.0/0"}
+            "attributes": {"ingress": [{"protocol": protocol, "from_port": low, "to_port": high, "cidr": "0.0.0.0/0"}
                                        for low, high in ranges]}}
 
 
 def test_range_within_needs_every_port_of_the_range(tmp_path: Path) -> None:
     snap = snapshot([_group("single", (443, 443)), _group("adjacent", (443, 444)), _group("gap", (80, 443)),
-                     _group("all", (0, 65535)), _group("below", (79, 80)), _group("unset", (None, None)),
-                     _group("inverted", (444, 443))])
+                     _group("all", (0, 65535)), _group("below", (79, 80)), _group("unset", (None, None), protocol="47"),
+                     _group("inverted", (444, 443)), _group("tcp-unset", (None, None))])
     findings = _run(tmp_path, WITHIN, snap)
     status = {uid: f.status for uid, f in findings.items()}
     assert status == {"single": Status.PASS, "adjacent": Status.PASS, "gap": Status.FAIL, "all": Status.FAIL,
-                      "below": Status.FAIL, "unset": Status.UNKNOWN, "inverted": Status.UNKNOWN}
+                      "below": Status.FAIL, "unset": Status.UNKNOWN, "inverted": Status.UNKNOWN,
+                      "tcp-unset": Status.FAIL}  # a tcp rule without ports is every port, as the sources read it
     assert "81 is not allowed" in findings["gap"].message
     assert "79 is not allowed" in findings["below"].message
 

@@ -79,9 +79,34 @@ def test_nacl_deny_behind_an_allow_changes_nothing() -> None:
     assert _spans(world_openings(entries, first_match=True)) == [("ipv4", "all", 0, 65535)]
 
 
-def test_nacl_partial_deny_leaves_the_rest_of_the_space_undecided() -> None:
-    entries = [_rule(0, "10.0.0.0/8", "tcp", 5432, 5432, allow=False), _rule(1, "0.0.0.0/0", "tcp", 0, 65535)]
+def test_nacl_narrower_deny_carves_addresses_out_but_leaves_the_port_open_to_the_world() -> None:
+    # one hostile /24 denied ahead of an allow-all does not make 5432 private: the rest of the world gets in
+    entries = [_rule(0, "192.0.2.0/24", "tcp", 5432, 5432, allow=False), _rule(1, "0.0.0.0/0", "tcp", 0, 65535)]
+    assert _spans(world_openings(entries, first_match=True)) == [("ipv4", "tcp", 0, 65535)]
+
+
+def test_nacl_denies_that_together_refuse_the_allow_close_the_port() -> None:
+    entries = [_rule(0, "0.0.0.0/1", "tcp", 5432, 5432, allow=False), _rule(1, "128.0.0.0/1", "tcp", 5400, 5500,
+                                                                          allow=False),
+               _rule(2, "0.0.0.0/0", "tcp", 0, 65535)]
     assert _spans(world_openings(entries, first_match=True)) == [("ipv4", "tcp", 0, 5431), ("ipv4", "tcp", 5433, 65535)]
+
+
+def test_nacl_allow_behind_a_deny_of_the_world_opens_nothing_but_an_earlier_one_does() -> None:
+    # 100 allow 10.0.0.0/8, 200 deny 0/0, 300 allow 0/0: only 10/8 gets in
+    shadowed = [_rule(0, "10.0.0.0/8", "all"), _rule(1, "0.0.0.0/0", "all", allow=False), _rule(2, "0.0.0.0/0", "all")]
+    assert world_openings(shadowed, first_match=True) == []
+    # 100 allow 0/1, 200 deny 10/8 (inside the first allow, which matched first), 300 allow 128/1
+    halves = [_rule(0, "0.0.0.0/1", "all"), _rule(1, "10.0.0.0/8", "all", allow=False), _rule(2, "128.0.0.0/1", "all")]
+    assert [(o.protocol, o.rules) for o in world_openings(halves, first_match=True)] == [("all", (0, 2))]
+
+
+def test_nacl_deny_of_one_icmp_type_leaves_icmp_open() -> None:
+    one_type = Rule(0, "ipv4", 0, 2**32, "icmp", None, None, allow=False, narrow=True)
+    entries = [one_type, _rule(1, "0.0.0.0/0", "icmp")]
+    assert _spans(world_openings(entries, first_match=True)) == [("ipv4", "icmp", None, None)]
+    whole = Rule(0, "ipv4", 0, 2**32, "icmp", None, None, allow=False)
+    assert world_openings([whole, _rule(1, "0.0.0.0/0", "icmp")], first_match=True) == []
 
 
 def test_nacl_without_allows_opens_nothing() -> None:

@@ -180,6 +180,15 @@ def test_s3_replication_time_control_and_observed_latency() -> None:
     assert same_region["recovery_region_mechanism"] == "none"
 
 
+def test_a_replication_destination_is_judged_through_its_source_bucket() -> None:
+    rule = {"status": "Enabled", "destination_bucket": "arn:aws:s3:::dr", "destination_region": "us-west-2"}
+    destination = {"uid": "arn:aws:s3:::dr", "type": "aws.s3.bucket", "region": "us-west-2", "attributes": {}}
+    facts, _ = _facts([_bucket(rule), destination], uid="arn:aws:s3:::dr")
+    assert "recovery_estimated" not in facts
+    disabled, _ = _facts([_bucket({**rule, "status": "Disabled"}), destination], uid="arn:aws:s3:::dr")
+    assert disabled["recovery_estimated"] is True and disabled["recovery_region_mechanism"] == "none"
+
+
 def _backed_up(schedule: str | None, copy_to: str | None = None, continuous: bool = False
                ) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
     rule: dict[str, Any] = {"schedule": schedule, "continuous": continuous}

@@ -65,7 +65,7 @@ RELATION_KINDS: dict[str, str] = {
     "uses_network_acl": "subnet -> its network ACL",
     "uses_security_group": "resource -> each security group attached to it",
     "routes_to": "route table -> gateway or target of a route (edge attribute `destination`)",
-    "default_route": "subnet -> target of its effective 0.0.0.0/0 or ::/0 route (derived by the graph)",
+    "default_route": "subnet -> target of each default route of its effective route table (derived by the graph)",
     "attached_to": "gateway -> VPC",
     "replica_of": "replica -> its source (DB instance or cluster)",
     "member_of": "member -> group (DB instance -> cluster, cluster -> global cluster, selection -> plan, "

@@ -119,6 +119,9 @@ class EcsService(Attributes):
     assign_public_ip: bool = attr(False, "`assignPublicIp == ENABLED`; default DISABLED.",
                                   cfn=_AWSVPC + "AssignPublicIp", tf="network_configuration.assign_public_ip",
                                   live=_LIVE_AWSVPC + "assignPublicIp", conv=normalise.enabled)
+    deployment_controller: str = attr("ECS", "`deploymentController.type`: ECS (rolling, default), CODE_DEPLOY "
+                                      "(blue/green) or EXTERNAL.", cfn="DeploymentController.Type",
+                                      tf="deployment_controller.type", live="deploymentController.type")
     circuit_breaker: bool = attr(False, "`deploymentCircuitBreaker.enable`; default false.",
                                  cfn=_DEPLOY + "DeploymentCircuitBreaker.Enable",
                                  tf="deployment_circuit_breaker.enable",

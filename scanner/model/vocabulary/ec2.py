@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from pydantic import model_validator
 
 from .. import normalise
 from ._base import LIVE_ONLY, PLACED, Attributes, Item
@@ -44,9 +46,10 @@ class Subnet(Attributes):
     relations = (rel("in_vpc", VPC, cfn="VpcId", tf="vpc_id", live="VpcId"),)
     derived: ClassVar[dict[str, str]] = {
         "is_public": "True when the subnet's effective route table (explicit association, else the "
-        "VPC's main table) routes 0.0.0.0/0 or ::/0 to an internet gateway. A NAT route does not "
+        "VPC's main table) sends a default route to an internet gateway. A NAT route does not "
         "make a subnet public.",
-        "has_default_route": "True when the effective route table has any 0.0.0.0/0 or ::/0 route.",
+        "has_default_route": "True when the effective route table has a default route: destinations compared "
+        "as networks, a /0 in any spelling or routes that together cover 0.0.0.0/0 or ::/0.",
         **PLACED,
     }
 
@@ -118,6 +121,22 @@ class NatGateway(Attributes):
                              volatile=True)
 
 
+def _normalised_rule(data: Any) -> Any:
+    """A rule or entry as the sources write it, whoever wrote it: protocol by name (``6`` -> ``tcp``,
+    ``-1`` -> ``all``), and tcp/udp/all ports ``-1`` or omitted as 0-65535, so that a hand-written
+    snapshot or policy case reads as a collected one."""
+    if not isinstance(data, dict) or not isinstance(data.get("protocol"), str):
+        return data
+    proto = normalise.protocol(data["protocol"])
+    fixed = {**data, "protocol": proto}
+    if proto == "all" or proto in normalise.PORTED_PROTOCOLS:
+        low, high = data.get("from_port"), data.get("to_port")
+        if proto == "all" or low is None or high is None or (isinstance(low, int) and isinstance(high, int)
+                                                              and (low < 0 or high < 0)):
+            fixed.update(from_port=normalise.ALL_PORTS[0], to_port=normalise.ALL_PORTS[1])
+    return fixed
+
+
 class SecurityGroupRule(Item):
     """One ingress or egress permission, flattened to a single peer.
 
@@ -135,6 +154,11 @@ class SecurityGroupRule(Item):
     source_security_group: str | None = attr(None, "Peer security group uid or reference.")
     prefix_list: str | None = attr(None, "Peer managed prefix list id.")
     description: str | None = attr(None, "The rule's description.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_collected(cls, data: Any) -> Any:
+        return _normalised_rule(data)
 
 
 class SecurityGroup(Attributes):
@@ -175,6 +199,11 @@ class NetworkAclEntry(Item):
     icmp_type: int | None = attr(None, "ICMP type (-1 = any).")
     icmp_code: int | None = attr(None, "ICMP code (-1 = any).")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _as_collected(cls, data: Any) -> Any:
+        return _normalised_rule(data)
+
 
 class NetworkAcl(Attributes):
     """A network ACL; subnets relate to it with ``uses_network_acl``."""
@@ -191,9 +220,11 @@ class NetworkAcl(Attributes):
 
     derived: ClassVar[dict[str, str]] = {
         "allowed_entries": "The allow entries as they take effect (entries are evaluated in rule-number order, "
-        "first match wins): each allow entry's port range minus the ranges of earlier deny entries of the same "
-        "direction whose CIDR contains its CIDR and whose protocol covers its protocol. An all-protocol allow "
-        "cut by a tcp or udp deny becomes a tcp and a udp entry. Unknown when an entry's CIDR is not a CIDR.",
+        "first match wins): each allow entry cut to the port ranges where it admits some of its addresses, i.e. "
+        "where the earlier deny entries of its direction and family that apply there do not together refuse "
+        "every address it names (CIDRs compared as networks; a narrower deny only carves addresses out). An "
+        "all-protocol allow cut for tcp or udp becomes a tcp and a udp entry. Unknown when the entries are "
+        "unknown or known in part, or a deny cannot be read; partial when an allow cannot be read.",
     }
     derived_items: ClassVar[dict[str, type[Item]]] = {"allowed_entries": NetworkAclEntry}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import normalise
 from ._base import PLACED, RECOVERY, Attributes
 from ._fields import Hook, Live, attr, rel
 
@@ -41,6 +42,11 @@ class FileSystem(Attributes):
         cfn="LifecyclePolicies[TransitionToIA].TransitionToIA",
         tf="lifecycle_policy[transition_to_ia].transition_to_ia",
         live="LifecyclePolicies[TransitionToIA].TransitionToIA")
+    transition_to_ia_days: int | None = attr(
+        None, "Days without access before files move to Infrequent Access (`TransitionToIA` as a number).",
+        cfn="LifecyclePolicies[TransitionToIA].TransitionToIA",
+        tf="lifecycle_policy[transition_to_ia].transition_to_ia",
+        live="LifecyclePolicies[TransitionToIA].TransitionToIA", conv=normalise.after_days)
     lifecycle_transition_to_archive: str | None = attr(
         None, "`TransitionToArchive`, e.g. AFTER_90_DAYS (Archive tier).",
         cfn="LifecyclePolicies[TransitionToArchive].TransitionToArchive",

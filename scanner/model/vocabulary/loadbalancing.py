@@ -62,6 +62,10 @@ class LoadBalancerV2(Attributes):
         False, "`deletion_protection.enabled`; default false.",
         cfn="LoadBalancerAttributes[Key=deletion_protection.enabled].Value", tf="enable_deletion_protection",
         live=_lb_attribute("deletion_protection.enabled"))
+    access_logs_enabled: bool = attr(
+        False, "`access_logs.s3.enabled`: access logs to S3; default false (Terraform: `access_logs.enabled`, "
+        "false even with a bucket).", cfn="LoadBalancerAttributes[Key=access_logs.s3.enabled].Value",
+        tf="access_logs.enabled", live=_lb_attribute("access_logs.s3.enabled"))
 
 
 class TargetHealthEntry(Item):

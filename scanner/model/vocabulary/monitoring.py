@@ -17,6 +17,11 @@ class MetricAlarm(Attributes):
     live: ClassVar[Live] = Live("cloudwatch:DescribeAlarms", "{id}", id="AlarmArn", arn_path="AlarmArn",
                                 name="AlarmName")
     relations = (rel("alarms_on", ("*",), cfn=Hook("dimensions"), tf=Hook("dimensions"), live=Hook("dimensions")),)
+    derived: ClassVar[dict[str, str]] = {
+        "threshold_seconds": "`threshold` in seconds for an alarm on a replication-lag metric, converted from the "
+        "unit CloudWatch publishes that metric in (ms: Aurora replica and global lag, DynamoDB ReplicationLatency; "
+        "s: RDS ReplicaLag, ElastiCache ReplicationLag, S3 ReplicationLatency; `scanner/graph/alarms.py`). Unknown "
+        "when the alarm asks for another unit (CloudWatch does not convert); not set for other metrics."}
 
     tags: dict[str, str] = attr({}, "Alarm tags.", cfn="Tags", tf="tags",
                                 why="alarm tags need one ListTagsForResource call per alarm; not collected live")

@@ -17,31 +17,32 @@ resource "aws_cloudwatch_log_group" "ecs_api" {
   retention_in_days = 30
 }
 
-# A heredoc rather than jsonencode(): haguard's HCL reader does not evaluate Terraform functions.
 resource "aws_ecs_task_definition" "api" {
   family                   = "api"
   cpu                      = "256"
   memory                   = "512"
   network_mode             = "awsvpc"
   requires_compatibilities = ["EC2"]
-  container_definitions    = <<-EOT
-    [
-      {
-        "name": "api",
-        "image": "public.ecr.aws/nginx/nginx:1.27",
-        "essential": true,
-        "portMappings": [{"containerPort": 8080}],
-        "healthCheck": {
-          "command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
-          "interval": 30
-        },
-        "logConfiguration": {
-          "logDriver": "awslogs",
-          "options": {"awslogs-group": "/ecs/api", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "api"}
+  container_definitions = jsonencode([
+    {
+      name         = "api"
+      image        = "public.ecr.aws/nginx/nginx:1.27"
+      essential    = true
+      portMappings = [{ containerPort = 8080 }]
+      healthCheck = {
+        command  = ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]
+        interval = 30
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          "awslogs-group"         = "/ecs/api"
+          "awslogs-region"        = var.region
+          "awslogs-stream-prefix" = "api"
         }
       }
-    ]
-  EOT
+    }
+  ])
 }
 
 resource "aws_ecs_service" "api" {

@@ -11,9 +11,13 @@ terraform {
   }
 }
 
-# The Region is a literal: haguard reads a plan's Region from the provider's constant expression.
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
 provider "aws" {
-  region = "us-east-1"
+  region = var.region
 }
 
 variable "vpc_cidr" {
