@@ -1,12 +1,18 @@
 """Time a whole live ``haguard scan`` of two Regions against a local moto server (run on demand).
 
     python benchmarks/live_scan.py [N ...]        (default: 10 100)
+    python benchmarks/live_scan.py --throttle 0.3 [--repeat 3] [N ...]
 
 Seeds a ``ThreadedMotoServer`` with N resources of each of eight types (subnets, security groups,
 route tables, RDS instances, DynamoDB tables, S3 buckets, Auto Scaling groups, ElastiCache replication
 groups) spread over us-east-1 and us-west-2, then runs ``haguard scan --region us-east-1 --region
 us-west-2`` as a subprocess and prints the wall time, the resources in the snapshot and the API calls
 it made (total and per resource). API calls must grow with resource types and pages, not resources.
+
+With ``--throttle RATE`` the scans go through ``benchmarks/aws_proxy.py``, which answers RATE of all
+calls with the service's throttling error: a clean scan and a throttled scan run against the same
+moto server in one run, and the ratio of their wall times is printed (target <= 2 at 0.3), with
+whether their findings are equal.
 """
 
 from __future__ import annotations
@@ -87,8 +93,66 @@ def scan(url: str, workdir: Path) -> tuple[float, dict]:
     return elapsed, json.loads(gzip.decompress(saved.read_bytes()))
 
 
+def throttled(sizes: list[int], rate: float, repeat: int = 3) -> None:
+    """Clean and throttled scans of the same server, through the proxy, alternated ``repeat`` times;
+    prints the median of each and their ratio (a shared machine's noise hits both alike)."""
+    from statistics import median
+
+    from benchmarks.aws_proxy import AwsProxy, ProxyRules
+
+    print(f"{'N/type':>7} {'resources':>10} {'clean s':>8} {'throttled s':>12} {'ratio':>6} {'throttles':>10} "
+          f"{'same findings':>14}  (medians of {repeat}; each pair's ratio)")
+    for n in sizes:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+        cleans: list[float] = []
+        slows: list[float] = []
+        throttles: list[int] = []
+        same = True
+        try:
+            seed(url, n)
+            with AwsProxy(url) as proxy, tempfile.TemporaryDirectory() as tmp:
+                scan(proxy.url, Path(tmp))  # warm-up: moto's backends
+                for attempt in range(repeat):
+                    proxy.reset(ProxyRules())
+                    clean, _ = scan(proxy.url, Path(tmp))
+                    clean_report = json.loads((Path(tmp) / "report.json").read_text())
+                    proxy.reset(ProxyRules(throttle=rate, seed=n + attempt))
+                    slow, slow_snapshot = scan(proxy.url, Path(tmp))
+                    slow_report = json.loads((Path(tmp) / "report.json").read_text())
+                    throttles.append(sum(1 for c in proxy.calls if c.outcome not in ("ok", "replayed")))
+                    same = same and _verdicts(clean_report) == _verdicts(slow_report) and not slow_snapshot["coverage"]
+                    cleans.append(clean)
+                    slows.append(slow)
+        finally:
+            server.stop()
+        pairs = " ".join(f"{b / a:.2f}" for a, b in zip(cleans, slows, strict=True))
+        ratio = median(slows) / median(cleans)
+        print(f"{n:>7} {len(slow_snapshot['resources']):>10} {median(cleans):>8.2f} {median(slows):>12.2f} "
+              f"{ratio:>6.2f} {median(throttles):>10.0f} {'yes' if same else 'NO':>14}  {pairs}")
+
+
+def _verdicts(report: dict) -> list[tuple[str, str, str]]:
+    return sorted((f["policy_id"], f["resource_uid"], f["status"]) for f in report["findings"])
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10, 100]
+    args = sys.argv[1:]
+    if "--throttle" in args:
+        at = args.index("--throttle")
+        rate = float(args[at + 1])
+        rest = args[:at] + args[at + 2:]
+        repeat = 3
+        if "--repeat" in rest:
+            where = rest.index("--repeat")
+            repeat = int(rest[where + 1])
+            rest = rest[:where] + rest[where + 2:]
+        throttled([int(a) for a in rest] or [10, 100], rate, repeat)
+        return
+    sizes = [int(a) for a in args] or [10, 100]
     print(f"{'N/type':>7} {'resources':>10} {'wall s':>7} {'API calls':>10} {'calls/resource':>15} {'gaps':>5}")
     for n in sizes:
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)

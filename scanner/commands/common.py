@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from ..graph import Graph
-    from ..model import Finding, Snapshot, Source
+    from ..model import CoverageGap, Finding, Snapshot, Source
     from ..policy import Config, Pack
     from ..reports import Report
 
@@ -70,7 +70,8 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
 
 
 _LIVE_ONLY = {"regions": [], "profile": None, "accounts": None, "org": False, "role_arn": None,
-              "external_id": None, "workers": 8, "lag_window": "7d"}
+              "external_id": None, "workers": 8, "lag_window": "7d", "budget": "20/100", "session_duration": "1h",
+              "refresh_margin": "15m"}
 """Live-scan option destinations and their defaults (``scanner.live.cli_args``)."""
 
 
@@ -84,7 +85,9 @@ def check_option_conflicts(args: argparse.Namespace) -> None:
         raise UsageError("haguard: --no-builtin needs --policies (otherwise no policy would run)")
     offline = getattr(args, "snapshot", None) or getattr(args, "example", False)
     if offline:
-        given = [name for name, default in _LIVE_ONLY.items() if getattr(args, name, default) != default]
+        shard_set = isinstance(offline, Path) and offline.is_dir()  # --workers: evaluation threads per process
+        given = [name for name, default in _LIVE_ONLY.items()
+                 if getattr(args, name, default) != default and not (shard_set and name == "workers")]
         if given:
             option = "--" + given[0].replace("_", "-").replace("regions", "region")
             source = "--snapshot" if getattr(args, "snapshot", None) else "--example"
@@ -210,26 +213,42 @@ def evaluate_snapshots(args: argparse.Namespace, pack: Pack, config: Config | No
         if graphs is not None:
             graphs.append(graph)
         del graph
-    report = build_scan_report(args, pack, findings, coverage, source, snapshots, resilience)
+    result = build_run_report(args, pack, findings, coverage, source,
+                              resources=sum(len(s.resources) for s in snapshots),
+                              unevaluated=[u for s in snapshots for u in s.unevaluated], resilience=resilience)
     del findings
+    return result
+
+
+def selected_policies(args: argparse.Namespace, pack: Pack) -> set[str]:
+    """The ids of the policies ``--only``/``--skip`` select."""
+    return {p for p in pack.policies if (not args.only or p in args.only) and p not in args.skip}
+
+
+def build_run_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[CoverageGap],
+                     source: Source, *, resources: int | None, unevaluated: list[Any], resilience: Sequence[Any]
+                     ) -> tuple[Report, int]:
+    """The report of ``findings`` and its exit code (0 or 1; coverage gaps count as incomplete)."""
+    from ..model import Severity
+    from ..reports import build_report
+
+    selected = selected_policies(args, pack)
+    policies = [p.info() for p in pack.ordered() if p.id in selected]
+    report = build_report(findings, policies, source, fail_on=Severity(args.fail_on),
+                          allow_unknown=args.allow_unknown, coverage=coverage, resources=resources,
+                          unevaluated=unevaluated, fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()),
+                          resilience=resilience, passing_evidence=evidence_detail(args))  # type: ignore[arg-type]
     incomplete = bool(coverage) and not args.allow_unknown  # a partial scan never exits clean
     return report, EXIT_FAIL if report.summary.failing or incomplete else EXIT_OK
 
 
 def build_scan_report(args: argparse.Namespace, pack: Pack, findings: list[Finding], coverage: list[Any],
                       source: Source, snapshots: Sequence[Snapshot] = (), resilience: Sequence[Any] = ()) -> Report:
-    """The ``Report`` of ``findings`` for the selected policies and the report options."""
-    from ..model import Severity
-    from ..reports import build_report
-
-    policies = [p.info() for p in pack.ordered()
-                if (not args.only or p.id in args.only) and p.id not in args.skip]
-    return build_report(findings, policies, source, fail_on=Severity(args.fail_on),
-                        allow_unknown=args.allow_unknown, coverage=coverage,
-                        resources=sum(len(s.resources) for s in snapshots) if snapshots else None,
-                        unevaluated=[u for s in snapshots for u in s.unevaluated],
-                        fail_on_unevaluated=getattr(args, "fail_on_unevaluated", set()), resilience=resilience,
-                        passing_evidence=evidence_detail(args))  # type: ignore[arg-type]
+    """The ``Report`` of ``findings`` over ``snapshots`` for the selected policies and the report options."""
+    report, _ = build_run_report(args, pack, findings, coverage, source,
+                                 resources=sum(len(s.resources) for s in snapshots) if snapshots else None,
+                                 unevaluated=[u for s in snapshots for u in s.unevaluated], resilience=resilience)
+    return report
 
 
 RPO_POLICY, RTO_POLICY = "rpo-estimate-meets-target", "rto-estimate-meets-target"

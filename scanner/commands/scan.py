@@ -1,9 +1,8 @@
-"""``haguard scan``: evaluate the policies over live AWS, a saved snapshot or the bundled example."""
+"""``haguard scan``: evaluate the policies over live AWS, a saved snapshot or shard set, or the example."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,24 +19,37 @@ HELP = "evaluate the policies over live AWS, a saved snapshot or the example"
 def add_arguments(parser: argparse.ArgumentParser, command: str | None) -> None:
     """``--snapshot``/``--example``; the live options only when the user typed ``scan``."""
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--snapshot", type=Path, help="evaluate a saved snapshot (.json or .json.gz)")
+    source.add_argument("--snapshot", type=Path,
+                        help="evaluate a saved snapshot (.json or .json.gz) or shard directory (--save-dir)")
     source.add_argument("--example", action="store_true", help="evaluate the bundled example snapshot")
     if command in (None, NAME):
         from ..live.cli_args import add_live_arguments
+        from .sharded import add_shard_arguments
 
         add_live_arguments(parser)
         parser.add_argument("--save", type=Path, metavar="FILE",
                             help="write the collected snapshot to FILE (gzip when it ends in .gz)")
+        add_shard_arguments(parser)
     add_history_option(parser, "record the run in the history database (default: {default})")
     add_evaluation_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     pack, config = load_pack_and_config(args)
+    if args.snapshot or args.example:
+        for option in ("save", "save_dir", "resume"):
+            if getattr(args, option, None):
+                raise UsageError(f"haguard: --{option.replace('_', '-')} applies to live scans only")
     if config is not None and config.regions and not getattr(args, "regions", True):
         args.regions = list(config.regions)  # the architecture profile's Regions, unless --region is given
     store = open_history_option(args)  # a bad history file fails before a long scan, not after it
     try:
+        if not (args.snapshot or args.example) or (args.snapshot and args.snapshot.is_dir()):  # live scans: shards
+            from .sharded import evaluate_directory, run_live
+
+            if args.snapshot:
+                return evaluate_directory(args, pack, config, args.snapshot, history=store)
+            return run_live(args, pack, config, history=store)
         snapshot = _snapshot(args)
         if store is None:
             return evaluate_and_report(args, pack, config, [snapshot], snapshot.source)
@@ -52,23 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> Snapshot:
-    """The snapshot the options name: saved, the example, or a live scan (saved with ``--save``)."""
-    if args.snapshot or args.example:
-        from ..model import load_snapshot
+    """The saved snapshot file or the example the options name."""
+    from ..model import load_snapshot
 
-        if getattr(args, "save", None):
-            raise UsageError("haguard: --save applies to live scans only")
-        if args.example:
-            from ..examples import EXAMPLE_PATH
+    if args.example:
+        from ..examples import EXAMPLE_PATH
 
-            return load_snapshot(EXAMPLE_PATH)
-        return load_snapshot(args.snapshot)
-    from ..live.cli_args import options_from_args
-    from ..live.scan import collect_live
-
-    snapshot = collect_live(options_from_args(args), progress=sys.stderr.isatty())
-    if args.save:
-        from ..model import save_snapshot
-
-        save_snapshot(snapshot, args.save)
-    return snapshot
+        return load_snapshot(EXAMPLE_PATH)
+    return load_snapshot(args.snapshot)

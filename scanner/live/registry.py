@@ -82,3 +82,19 @@ def context_operations(module: ModuleType) -> dict[str, tuple[str, ...]]:
 def resource_types(module: ModuleType) -> tuple[str, ...]:
     """Every vocabulary type the module's collection produces (gap scope when the module fails)."""
     return tuple(dict.fromkeys(t for types in operations(module).values() for t in types))
+
+
+BASE_COLLECTORS: frozenset[str] = frozenset({"ec2"})
+"""Always collected: the graph derives placement and routing facts (zones, public subnets) from them."""
+
+
+def select_collectors(collectors: CollectorSet, needed_types: set[str]) -> tuple[CollectorSet, list[str]]:
+    """The collectors producing ``needed_types`` (plus the base ones) and the types left uncollected."""
+    kept = [m for m in collectors.collectors
+            if module_name(m) in BASE_COLLECTORS or set(resource_types(m)) & needed_types]
+    metrics = collectors.metrics
+    if metrics is not None and not set(resource_types(metrics)) & needed_types:
+        metrics = None
+    collected = {t for m in [*kept, *([metrics] if metrics else [])] for t in resource_types(m)}
+    every = {t for m in collectors.all_modules() for t in resource_types(m)}
+    return CollectorSet(collectors=kept, metrics=metrics), sorted(every - collected)

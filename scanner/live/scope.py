@@ -48,11 +48,13 @@ class Scope:
 
 
 def resolve_scope(options: LiveOptions, config: Config | None = None, all_types: tuple[str, ...] = (),
-                  hooks: Sequence[ClientHook] = ()) -> Scope:
+                  hooks: Sequence[ClientHook] = (), assume: bool = True) -> Scope:
     """Create the session, check credentials and resolve accounts and Regions.
 
     ``all_types`` scopes the coverage gap recorded for an account whose role cannot be assumed;
     ``hooks`` are called on every client created (tests record or fault-inject calls through them).
+    With ``assume=False`` no role is assumed here: other accounts' targets have no session, because
+    the shards' workers assume the role themselves.
     """
     config = config or retry_config(options.workers)
     requested = list(dict.fromkeys(options.regions))
@@ -71,6 +73,9 @@ def resolve_scope(options: LiveOptions, config: Config | None = None, all_types:
     for target_account in _accounts(session, options, account, home, config, scope, hooks):
         if target_account == account:
             scope.targets.append(Target(target_account, session))
+            continue
+        if not assume:
+            scope.targets.append(Target(target_account, None))
             continue
         assumed = assume_role(session, options, target_account, home, config, scope, all_types, hooks)
         if assumed is not None:

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
 
+    from .budget import AdaptiveBucket
+
 MAX_ATTEMPTS = 8
+"""Retries after the first attempt (botocore's legacy ``max_attempts`` meaning)."""
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 NO_CREDENTIALS = (
     "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, "
@@ -27,11 +30,34 @@ NO_CREDENTIALS = (
 
 
 def retry_config(workers: int = 8) -> Config:
-    """The botocore ``Config`` every client uses: adaptive retries, a pool sized for the workers."""
+    """The botocore ``Config`` every client uses: standard-mode retry conditions (``make_client``
+    replaces their backoff, see ``scanner.live.budget``) and a connection pool sized for the workers."""
     from botocore.config import Config
 
-    return Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+    return Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
                   max_pool_connections=max(10, 2 * workers), user_agent_extra="haguard")
+
+
+_LOADER: Any = None
+_LOADER_LOCK = threading.Lock()
+
+
+def botocore_session(profile: str | None = None) -> Any:
+    """A botocore session sharing this process's model loader.
+
+    Each botocore session otherwise parses the service models again (0.2-0.4 s per service): a scan
+    creating one session per account would spend most of its time there.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = botocore.loaders.create_loader()
+        core = botocore.session.Session(profile=profile)
+        core.register_component("data_loader", _LOADER)
+    return core
 
 
 def create_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
@@ -40,7 +66,7 @@ def create_session(profile: str | None = None, region: str | None = None) -> bot
     from botocore.exceptions import BotoCoreError, ProfileNotFound
 
     try:
-        session = boto3.Session(profile_name=profile, region_name=region)
+        session = boto3.Session(botocore_session=botocore_session(profile), region_name=region)
         credentials = session.get_credentials()
     except ProfileNotFound:
         raise InputError(f"unknown AWS profile {profile!r} (not in the AWS config or credentials files)") from None
@@ -104,15 +130,18 @@ _CLIENT_LOCK = threading.Lock()
 
 
 def make_client(session: boto3.Session, service: str, region: str, config: Config,
-                hooks: Sequence[Callable[[Any], None]] = ()) -> Any:
-    """A client of ``session`` with the retry config, the read-only guard and ``hooks`` installed.
+                hooks: Sequence[Callable[[Any], None]] = (), bucket: AdaptiveBucket | None = None) -> Any:
+    """A client of ``session`` with quick retries, the read-only guard and ``hooks`` installed.
 
-    boto3 sessions are not thread-safe, so client creation is serialised; clients themselves are.
+    ``bucket`` (the request budget of the client's account, Region and service) paces every HTTP
+    attempt. boto3 sessions are not thread-safe, so client creation is serialised; clients are.
     """
+    from .budget import install_retries
     from .readonly import install
 
     with _CLIENT_LOCK:
         client = session.client(service, region_name=region, config=config)
+    install_retries(client, bucket)
     install(client)
     for hook in hooks:
         hook(client)

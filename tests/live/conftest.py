@@ -19,6 +19,8 @@ def aws_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     """Fake credentials, empty config files, IMDS off, and zero retry backoff (retries stay real)."""
     from botocore.retries import bucket, standard
 
+    from scanner.live.budget import RetryBackoff
+
     for name in _AWS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     empty = tmp_path / "aws-empty"
@@ -31,4 +33,5 @@ def aws_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
     monkeypatch.setattr(bucket.TokenBucket, "acquire", lambda self, amount=1, block=True: True)
+    monkeypatch.setattr(RetryBackoff, "delay_amount", lambda self, context: 0)
     yield

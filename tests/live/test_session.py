@@ -44,9 +44,10 @@ def test_unknown_region(region: str) -> None:
         check_region(create_session(), region)
 
 
-def test_retry_config_is_adaptive() -> None:
+def test_retry_config_is_standard_with_eight_retries() -> None:
+    """Standard-mode conditions; the backoff and pacing are haguard's (``scanner.live.budget``)."""
     config = retry_config(workers=20)
-    assert config.retries == {"mode": "adaptive", "max_attempts": 8}
+    assert config.retries == {"mode": "standard", "max_attempts": 8}
     assert config.max_pool_connections == 40
 
 
