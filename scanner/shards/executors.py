@@ -27,6 +27,8 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import InputError
 
+log = logging.getLogger("haguard.shards")
+
 T = TypeVar("T")
 R = TypeVar("R")
 DASK_ADDRESS = re.compile(r"^dask://(?P<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})$")
@@ -234,6 +236,11 @@ class DaskExecutor(Executor[T, R]):
         from distributed import as_completed
 
         self.start()
+        if self.spec.kind == "dask-local":  # a worker that died is being restarted: place tasks once it is back
+            try:
+                self.client.wait_for_workers(self.spec.workers, timeout=60)
+            except TimeoutError:
+                log.warning("Dask: fewer than %d workers after 60 s; placing tasks on those present", self.spec.workers)
         workers = sorted(self.client.scheduler_info()["workers"]) if affinity is not None else []
         futures = {}
         for item in items:
