@@ -41,11 +41,11 @@ def test_a_per_service_override_reaches_its_policy() -> None:
 def test_the_profile_regions_are_the_live_default(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Any] = []
 
-    def fake_collect(options: Any, progress: bool = False) -> Any:
+    def fake_prepare(options: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(list(options.regions))
         raise SystemExit(0)  # stop before any AWS call
 
-    monkeypatch.setattr("scanner.live.scan.collect_live", fake_collect)
+    monkeypatch.setattr("scanner.live.scan.prepare_collection", fake_prepare)
     with pytest.raises(SystemExit):
         main(["scan", "--config", str(PROFILE)])
     with pytest.raises(SystemExit):

@@ -75,7 +75,8 @@ def test_devices_are_refused(capsys: pytest.CaptureFixture[str], option: str, pa
 
 
 def test_a_directory_given_as_a_snapshot_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    _one_line_exit_2(capsys, ["scan", "--snapshot", str(tmp_path)], "a directory, not a regular file")
+    # a directory is read as a saved shard set (scan --save DIR): one without its manifest is refused
+    _one_line_exit_2(capsys, ["scan", "--snapshot", str(tmp_path)], "not a haguard shard directory (no manifest.json)")
 
 
 def test_a_fifo_template_is_refused_by_the_iac_reader(fifo: Path) -> None:
