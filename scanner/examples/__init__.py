@@ -1,7 +1,7 @@
 """Bundled example snapshots (``haguard`` can scan them without AWS credentials).
 
-``EXAMPLE_PATH`` is the three-tier web application of ``build_three_tier`` with a handful of
-deliberate violations (see ``build_three_tier.VIOLATIONS``).
+``EXAMPLE_PATH`` is the three-tier web application of ``build_three_tier`` with at least one
+deliberate violation per policy theme (see ``violations.VIOLATIONS``).
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ Run ``python -m scanner.examples.build_three_tier`` to rewrite the JSON after ch
 The architecture (account 111122223333): in us-east-1 a VPC with public, private (app) and isolated
 (data) subnets in three AZs; an internet gateway; a NAT gateway per AZ; an internet-facing ALB whose
 target group (health check ``/healthz``) targets an Auto Scaling group in the private subnets with
-CPU target tracking; a Multi-AZ Postgres ``orders-db`` with a cross-Region read replica in a DR VPC
-in us-west-2; a Redis replication group with two shards; DynamoDB tables; S3 buckets; an AWS Backup
-plan; CloudWatch alarms. A handful of deliberate violations, each tagged ``Description:
-Deliberate violation (<policy id>): ...``, give the policies something to find (``VIOLATIONS``).
+CPU and memory target tracking; a Multi-AZ Postgres ``orders-db`` with a cross-Region read replica in
+a warm-standby DR VPC in us-west-2; Redis replication groups; DynamoDB tables; S3 buckets with
+replication and tiering; CloudFront; an AWS Backup plan and vault; flow logs and CloudWatch alarms.
+Deliberate violations, at least one per policy theme and each tagged ``Description: Deliberate
+violation (<policy ids>): ...``, give the policies something to find (``violations.VIOLATIONS``).
+The tiers are built in ``network``, ``compute`` and ``data``.
 """
 
 from __future__ import annotations

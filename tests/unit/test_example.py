@@ -101,3 +101,9 @@ def test_the_whole_pack_reports_exactly_the_deliberate_violations(snap: Snapshot
     reported = {(f.policy_id, names[f.resource_uid], f.status.value) for f in findings if f.status.value != "pass"}
     assert reported == expected_findings()
     assert {f.status.value for f in findings} == {"pass", "fail", "unknown"}
+
+
+def test_every_policy_theme_has_a_planted_violation() -> None:
+    pack = load_pack()
+    planted = {pack.policies[policy_id].theme for policy_id, _, _ in expected_findings()}
+    assert planted == {loaded.theme for loaded in pack.policies.values()}
