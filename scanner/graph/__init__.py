@@ -44,12 +44,12 @@ def build_graph(snapshot: Snapshot) -> Graph:
         derive_nacl_facts(graph)
         derive_target_facts(graph)
         derive_world_openings(graph)
+        derive_replication(graph)  # is_replication_destination: read by the recovery estimate
         derive_backup_facts(graph)
         derive_recovery(graph)
         derive_capacity(graph)
         derive_dns(graph)
         derive_health(graph)
-        derive_replication(graph)
         derive_alarm_facts(graph)
     return graph
 

@@ -272,16 +272,9 @@ _ESTIMATORS = {
 }
 
 
-def replication_destinations(graph: Graph) -> frozenset[str]:
-    """The buckets that some bucket in the graph replicates into (ARNs as the replication rules name them)."""
-    return frozenset(str(rule["destination_bucket"]) for uid in graph.of_type("aws.s3.bucket")
-                     for rule in graph.resources[uid].attributes.get("replication_rules") or []
-                     if rule.get("status") == "Enabled" and rule.get("destination_bucket"))
-
-
-def is_store(graph: Graph, resource: Resource, destinations: frozenset[str] = frozenset()) -> bool:
+def is_store(graph: Graph, resource: Resource) -> bool:
     """A data store whose recovery is estimated: not a replica, member or copy judged through its primary
-    (``destinations``: the buckets that are another bucket's replication destination)."""
+    (a bucket another bucket replicates into: ``is_replication_destination``, derived before)."""
     if resource.type not in _ESTIMATORS:
         return False
     if resource.type == "aws.rds.db_instance":
@@ -292,7 +285,7 @@ def is_store(graph: Graph, resource: Resource, destinations: frozenset[str] = fr
         engine = str(resource.attributes.get("engine") or "")
         return engine in ("redis", "valkey") and not graph.neighbours(resource.uid, "member_of")
     if resource.type == "aws.s3.bucket":
-        return resource.uid not in destinations
+        return not graph.derived.get(resource.uid, {}).get("is_replication_destination")
     return True
 
 
@@ -304,11 +297,10 @@ def estimate(graph: Graph, resource: Resource) -> dict[str, Recovery]:
 
 def derive_recovery(graph: Graph) -> None:
     """``rpo_<d>_seconds``, ``rto_<d>_seconds`` and ``recovery_<d>_mechanism`` for every store."""
-    destinations = replication_destinations(graph)
     for type_name in STORE_TYPES:
         for uid in graph.of_type(type_name):
             resource = graph.resources[uid]
-            if not is_store(graph, resource, destinations):
+            if not is_store(graph, resource):
                 continue
             facts, unknown = graph.derived[uid], graph.derived_unknown[uid]
             facts["recovery_estimated"] = True
@@ -357,4 +349,4 @@ def resilience_rows(graph: Graph, workload_tag: str = "workload") -> list[dict[s
 
 
 __all__ = ["DISRUPTIONS", "STORE_TYPES", "Estimate", "Recovery", "best", "derive_recovery", "estimate", "is_store",
-           "replication_destinations", "resilience_rows", "workload_of"]
+           "resilience_rows", "workload_of"]

@@ -286,11 +286,10 @@ def _peak_rss_bytes() -> int:
 
 
 def _dashboard() -> str | None:
-    try:
-        import bokeh  # noqa: F401  (the dashboard needs it)
-    except ImportError:
-        return None
-    return "127.0.0.1:0"
+    """A loopback dashboard when bokeh (which the dashboard needs) is installed, else none."""
+    from importlib.util import find_spec
+
+    return "127.0.0.1:0" if find_spec("bokeh") is not None else None
 
 
 def make_executor(spec: ExecutorSpec) -> Executor[Any, Any]:
