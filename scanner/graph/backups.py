@@ -229,6 +229,17 @@ class _Selection:
     def _why(self, name: str) -> str:
         return f"{name} of selection {self.resource.uid} unknown: {self.unknown[name]}"
 
+    def only_named(self, uids: set[str]) -> set[str] | None:
+        """The resources a selection that names resources only (no tags, patterns or ARNs) can select.
+
+        ``match`` is a definite no for every other target (``None``: the selection may select others).
+        """
+        if not self.resources or self.list_of_tags != []:
+            return None
+        if any(entry not in uids and ("*" in entry or entry.startswith("arn:")) for entry in self.resources):
+            return None
+        return self.literal | {entry for entry in self.resources if entry in uids}
+
     def _listed(self, entries: list[str] | None, name: str, target: _Target, uids: set[str]
                 ) -> tuple[Tri, list[str]]:
         """Does ``target`` match one of ``entries`` (ARNs, patterns, IaC uids)?"""
@@ -368,6 +379,7 @@ def derive_selection_facts(graph: Graph) -> None:
     """``in_backup_plan`` and ``backup_copies`` of every store; ``backs_up`` edges for pattern/tag matches."""
     selections = [_Selection.of(graph, graph.resources[uid]) for uid in graph.of_type(SELECTION)]
     uids = set(graph.resources)
+    named = [selection.only_named(uids) for selection in selections]
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for type_name in STORE_TYPES:
         for uid in graph.of_type(type_name):
@@ -376,7 +388,10 @@ def derive_selection_facts(graph: Graph) -> None:
             found: list[Tri] = []
             plans: list[str] = []
             reasons: list[str] = []
-            for selection in selections:
+            for selection, candidates in zip(selections, named, strict=True):
+                if candidates is not None and uid not in candidates:
+                    found.append(False)
+                    continue
                 result, how, why = selection.match(target, uids)
                 found.append(result)
                 if result:

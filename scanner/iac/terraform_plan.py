@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ..errors import InputError
 from ..model import Location, Snapshot, Unevaluated
@@ -73,6 +76,11 @@ _LAST_PARSED: dict[tuple[str, int, int], Any] = {}
 
 
 def _parse(data: bytes) -> Any:
+    """The plan's JSON: orjson first (a plan is megabytes), the standard library for its error messages."""
+    try:
+        return orjson.loads(data[3:] if data.startswith(_BOM) else data)
+    except orjson.JSONDecodeError:
+        pass  # undecodable or invalid: let the standard library say why, with its line and column
     return json.loads(data.decode("utf-8-sig"))
 
 
@@ -129,17 +137,16 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _check_depth(value: Any, path: Path) -> None:
-    """Refuse nesting beyond ``MAX_PLAN_DEPTH`` (checked iteratively, before anything recurses)."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        current, depth = stack.pop()
-        if depth > MAX_PLAN_DEPTH:
-            raise InputError(f"JSON nested deeper than {MAX_PLAN_DEPTH} levels (haguard's limit for plans)",
-                             str(path))
-        if isinstance(current, dict):
-            stack.extend((v, depth + 1) for v in current.values())
-        elif isinstance(current, list):
-            stack.extend((v, depth + 1) for v in current)
+    """Refuse nesting beyond ``MAX_PLAN_DEPTH`` (checked level by level, before anything recurses)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(MAX_PLAN_DEPTH):
+        if not level:
+            return
+        level = [child for container in level
+                 for child in (container.values() if type(container) is dict else container)
+                 if isinstance(child, (dict, list))]
+    if any(level):  # a member at depth MAX_PLAN_DEPTH + 1
+        raise InputError(f"JSON nested deeper than {MAX_PLAN_DEPTH} levels (haguard's limit for plans)", str(path))
 
 
 def _walk(module: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
@@ -150,9 +157,13 @@ def _walk(module: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     return found
 
 
-def _split_address(text: str) -> list[tuple[str, str]]:
-    """``module.a["x"].aws_s.n[0].id`` -> [(module, ''), (a, '["x"]'), (aws_s, ''), (n, '[0]'), (id, '')]."""
-    return [(m.group(1), m.group(2)) for m in _SEGMENT.finditer(text)]
+@lru_cache(maxsize=1 << 16)
+def _split_address(text: str) -> tuple[tuple[str, str], ...]:
+    """``module.a["x"].aws_s.n[0].id`` -> ((module, ''), (a, '["x"]'), (aws_s, ''), (n, '[0]'), (id, '')).
+
+    Cached: every instance of a module names the same references.
+    """
+    return tuple((m.group(1), m.group(2)) for m in _SEGMENT.finditer(text))
 
 
 @dataclass
@@ -318,7 +329,7 @@ class _PlanContext:
             return self._targets(expression["references"], scope.parent, depth + 1)
         return None
 
-    def _module_output(self, parts: list[tuple[str, str]], scope: _Scope, depth: int) -> Ref | Unknown | None:
+    def _module_output(self, parts: tuple[tuple[str, str], ...], scope: _Scope, depth: int) -> Ref | Unknown | None:
         if len(parts) < 3:
             return None
         call_name, index = parts[1]

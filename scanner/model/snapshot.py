@@ -295,8 +295,28 @@ Data = bytes | Iterable[bytes]
 """What ``write_atomically`` writes: bytes, or chunks of bytes written as they come."""
 
 
+_BATCH_BYTES = 1 << 20
+"""Small chunks (a finding each) are joined into writes of about this size: one system call per MiB."""
+
+
 def _chunks(data: Data) -> Iterable[bytes]:
-    return (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return (data,)
+    return _batched(data)
+
+
+def _batched(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH_BYTES:
+            yield b"".join(pending)
+            pending.clear()
+            size = 0
+    if pending:
+        yield b"".join(pending)
 
 
 def _write_in_place(name: str, data: Data) -> None:

@@ -222,6 +222,8 @@ def compile_condition(cond: Condition) -> Compiled:
     if isinstance(cond, AnyOf):
         return _compile_any([compile_condition(c) for c in cond.any])
     if isinstance(cond, Not):
+        if isinstance(cond.not_, AttrTest):  # the common case, compiled as one test (no evidence copied)
+            return _compile_attr(cond.not_, negated=True)
         inner = compile_condition(cond.not_)
 
         def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
@@ -301,14 +303,16 @@ def _path_keys(attr: str) -> Callable[[Env], tuple[str, Sequence[str] | None]]:
     return resolve
 
 
-def _compile_attr(cond: AttrTest) -> Compiled:
+def _compile_attr(cond: AttrTest, negated: bool = False) -> Compiled:
+    """One attribute test; ``negated`` compiles ``not`` of it (the value inverted, each test described "not ...")."""
     op, operand = cond.operator, cond.operand
     with_context = cond.attr in _CONTEXT_ATTRS
     path_of = _path_keys(cond.attr)
     fixed_path = not path_params(cond.attr)
     head, _, rest = cond.attr.partition(".")
     constant = not isinstance(operand, (ParamRef, SelfRef))
-    fixed_description = f"{op} {_show(operand)}" if constant else None
+    negation = "not " if negated else ""
+    fixed_description = f"{negation}{op} {_show(operand)}" if constant else None
     described: list[Any] = [None, None]  # (params dict, description) of the last ParamRef resolution
 
     def test(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
@@ -319,12 +323,12 @@ def _compile_attr(cond: AttrTest) -> Compiled:
             expected, reason = _resolve(env, operand)
             if reason is not None:
                 return None, [_with_path(env, {"resource": _label(subject), "attr": attr,
-                                               "test": f"{op} {operand}",
+                                               "test": f"{negation}{op} {operand}",
                                                "unknown": f"compared value unknown: {reason}"})]
             if isinstance(operand, ParamRef) and described[0] is env.params:
                 description = described[1]
             else:
-                description = f"{op} {_show(expected)}"
+                description = f"{negation}{op} {_show(expected)}"
                 if isinstance(operand, ParamRef):
                     described[0], described[1] = env.params, description
         value, reason = (_lookup(env.graph, subject, attr, head, rest) if fixed_path
@@ -339,6 +343,8 @@ def _compile_attr(cond: AttrTest) -> Compiled:
                 entry["path"] = list(env.path)
             return None, [entry]
         result = _test(op, value, expected)
+        if negated and result is not None:
+            result = not result
         entry = {"resource": label, "attr": attr, "value": value, "test": description}
         if context:
             entry["context"] = context
@@ -358,10 +364,9 @@ def _compile_all(parts: list[Compiled]) -> Compiled:
 
     def all_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
-        for wanted in (False, None):
-            if any(v is wanted for v, _ in results):
-                return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
-        return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+        values = [v for v, _ in results]
+        wanted = False if False in values else None if None in values else True
+        return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
 
     return all_of
 
@@ -372,10 +377,9 @@ def _compile_any(parts: list[Compiled]) -> Compiled:
 
     def any_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
-        for wanted in (True, None):
-            if any(v is wanted for v, _ in results):
-                return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
-        return False, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+        values = [v for v, _ in results]
+        wanted = True if True in values else None if None in values else False
+        return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
 
     return any_of
 
