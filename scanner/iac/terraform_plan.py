@@ -193,6 +193,8 @@ class _PlanContext:
         self.variables: dict[str, Any] = plan.get("variables", {}) or {}
         self.region = provider_region(self.providers.get("aws"), self.variables)
         self._text_cache: dict[Path, list[str]] = {}
+        self._config_index: dict[int, dict[tuple[Any, Any], dict[str, Any]]] = {}
+        """Per module configuration (by identity: the plan holds them all), its resources by (type, name)."""
 
     def scope(self, instance: str) -> _Scope:
         """The scope of a module instance path, building parents on the way."""
@@ -260,12 +262,17 @@ class _PlanContext:
                 return Ref((target,)) if target in self.addresses else None
         return None
 
-    @staticmethod
-    def _config_resource(scope: _Scope, tf_type: str, name: str) -> dict[str, Any]:
-        for resource in scope.config.get("resources", []) or []:
-            if resource.get("type") == tf_type and resource.get("name") == name and resource.get("mode") != "data":
-                return resource
-        return {}
+    def _config_resource(self, scope: _Scope, tf_type: str, name: str) -> dict[str, Any]:
+        """The configured (managed) resource ``tf_type.name`` of a scope; every instance of a module shares
+        its configuration, so each configuration is indexed once."""
+        index = self._config_index.get(id(scope.config))
+        if index is None:
+            index = {}
+            for resource in scope.config.get("resources", []) or []:
+                if resource.get("mode") != "data":
+                    index.setdefault((resource.get("type"), resource.get("name")), resource)
+            self._config_index[id(scope.config)] = index
+        return index.get((tf_type, name), {})
 
     def _locate(self, scope: _Scope, tf_type: str, name: str) -> tuple[Location, dict[str, str]]:
         if scope.directory is not None:
@@ -308,8 +315,7 @@ class _PlanContext:
             if head[-1][1]:
                 explicit.setdefault(base, []).append(base + head[-1][1])
             else:
-                instances = sorted(self._instances_of.get(base, ()))
-                expanded[base] = instances or [base]
+                expanded[base] = self._instances_of.get(base) or [base]
         instance_dependent = any(r.startswith(_INSTANCE_DEPENDENT) for r in references)
         ambiguous = [b for b, found in expanded.items() if b not in explicit and instance_dependent and len(found) > 1]
         if ambiguous:
@@ -380,7 +386,7 @@ def provider_region(provider: Any, variables: dict[str, Any]) -> str | None:
 
 
 def _instance_index(addresses: set[str]) -> dict[str, list[str]]:
-    """Base -> the addresses equal to it or starting with ``base[`` (each ``[`` of an address ends a base).
+    """Base -> the addresses equal to it or starting with ``base[`` (each ``[`` of an address ends a base), sorted.
 
     Built once per plan, so resolving a reference costs its instances, not a scan of every address.
     """
@@ -391,6 +397,8 @@ def _instance_index(addresses: set[str]) -> dict[str, list[str]]:
         while start != -1:
             index.setdefault(address[:start], []).append(address)
             start = address.find("[", start + 1)
+    for instances in index.values():
+        instances.sort()
     return index
 
 

@@ -43,6 +43,9 @@ class EvaluationJob:
     source_kind: str = "aws"
     targets: tuple[tuple[str, object], ...] = ()
     """The RPO/RTO targets of the resilience rows (``recovery_targets``), as items."""
+    defer_linked: bool = False
+    """First pass: an account whose graph points into another account returns its links only, since it
+    is evaluated once, in the second pass, with what the other accounts lend it."""
 
 
 @dataclass
@@ -59,6 +62,8 @@ class UnitResult:
     links: Links | None = None
     peak_rss_bytes: int = 0
     process: str = ""
+    deferred: bool = False
+    """Not evaluated yet: the account points into another one (``EvaluationJob.defer_linked``)."""
 
 
 @dataclass
@@ -150,6 +155,12 @@ def evaluate_unit(unit: AccountUnit, job: EvaluationJob) -> UnitResult:
     graph = build_graph(snapshot)
     result = UnitResult(unit.account, coverage=list(graph.coverage), resources=len(graph.resources) - len(foreign),
                         unevaluated=list(snapshot.unevaluated))
+    if job.defer_linked and unit.halo is None:
+        links = links_of(graph)
+        if any(dst not in graph.resources for _, _, dst, _ in links.edges):
+            result.links, result.deferred = links, True
+            result.peak_rss_bytes, result.process = _peak_rss(), _process_name()
+            return result
     if job.local:
         findings = evaluate(pack, graph, config, only=set(job.local))  # type: ignore[arg-type]
         result.findings = [f for f in findings if f.resource_uid not in foreign]
@@ -188,7 +199,7 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
         units = [_with_blobs(unit) for unit in units]
     spec = join_spec(pack, selected)  # type: ignore[arg-type]
     job = EvaluationJob(pack_spec, frozenset(selected - spec.policies), spec, source.kind,
-                        tuple(sorted((targets or {}).items())))
+                        tuple(sorted((targets or {}).items())), defer_linked=True)
     preload(pack_spec, pack, config)
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
@@ -200,9 +211,12 @@ def evaluate_shard_set(shard_set: ShardSet | list[AccountUnit], pack: object, pa
     by_account: dict[str, UnitResult] = {}
     _run_units(executor, units, job, by_account, pack, config, source, "evaluate-account")
     lent = halos({account: outcome.links for account, outcome in by_account.items() if outcome.links is not None})
-    if lent:  # accounts joined to others by replicas or global databases: again, with the others' ends
-        again = [replace(unit, halo=lent[unit.account]) for unit in units if unit.account in lent]
-        _run_units(executor, again, job, by_account, pack, config, source, "evaluate-account-halo")
+    deferred = {account for account, outcome in by_account.items() if outcome.deferred}
+    if lent or deferred:  # accounts joined to others by replicas or global databases: with the others' ends
+        again = [replace(unit, halo=lent.get(unit.account)) for unit in units
+                 if unit.account in lent or unit.account in deferred]
+        _run_units(executor, again, replace(job, defer_linked=False), by_account, pack, config, source,
+                   "evaluate-account-halo")
     for unit in units:  # deterministic order, whatever order the tasks finished in
         outcome = by_account[unit.account]
         findings.extend(outcome.findings)

@@ -11,6 +11,8 @@ target. Links sharing a resource form a component; an account of a component spa
 accounts gets a *halo* - the component's edges and resources held by the other accounts - and is
 evaluated again with it. Findings, resilience rows and projections of the second pass keep the
 account's own resources only. A component inside one account (the common case) costs nothing.
+An account whose graph points into another account (a replica of a database elsewhere) is sure to
+be evaluated again, so its first pass reports its links only and it is evaluated once.
 """
 
 from __future__ import annotations

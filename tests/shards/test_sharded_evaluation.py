@@ -128,6 +128,42 @@ def test_a_global_database_across_accounts_is_estimated_as_in_the_whole_graph(tm
         r.uid for r in (primary, secondary, alone))  # one finding per store, none twice
 
 
+def test_accounts_pointing_into_each_other_are_evaluated_once(tmp_path: Path, monkeypatch: Any) -> None:
+    import scanner.policy
+
+    a, b = account_id(1), account_id(2)
+
+    def db(account: str, region: str, name: str, **attributes: Any) -> Resource:
+        return Resource(uid=f"arn:aws:rds:{region}:{account}:db:{name}", type="aws.rds.db_instance", name=name,
+                        account=account, region=region, attributes={"engine": "postgres", **attributes})
+
+    orders, billing_dr = db(a, "us-east-1", "orders", multi_az=True), db(a, "us-east-1", "billing-dr",
+                                                                          is_read_replica=True)
+    billing, orders_dr = db(b, "eu-west-1", "billing", multi_az=True), db(b, "eu-west-1", "orders-dr",
+                                                                           is_read_replica=True)
+    units = [_account(tmp_path, [orders, billing_dr], [Relation(src=billing_dr.uid, kind="replica_of",
+                                                                dst=billing.uid)]),
+             _account(tmp_path, [billing, orders_dr], [Relation(src=orders_dr.uid, kind="replica_of",
+                                                                dst=orders.uid)])]
+    evaluated: list[frozenset[str | None]] = []
+    real = scanner.policy.evaluate
+
+    def counting(pack: Any, graph: Any, *args: Any, **kwargs: Any) -> Any:
+        evaluated.append(frozenset(r.account for r in graph.resources.values()))
+        return real(pack, graph, *args, **kwargs)
+
+    monkeypatch.setattr(scanner.policy, "evaluate", counting)
+    counted = _CountingThreads()
+    result = _sharded(units, counted)
+    assert _dump(result.findings) == _dump(_whole(units)[0])
+    verdict = {(f.policy_id, f.resource_name): f.status.value for f in result.findings}
+    assert verdict[("db-replica-other-region", "orders")] == verdict[("db-replica-other-region", "billing")] == "pass"
+    # both point into the other: their first pass reports links only, the second evaluates each with its halo;
+    # the third graph of both accounts is the coordinator's joined graph
+    assert [set(found) for found in evaluated] == [{a, b}] * 3
+    assert counted.tasks.count(a) == counted.tasks.count(b) == 2
+
+
 class _CountingThreads(ThreadsExecutor):
     """Threads, recording the account of every task it ran."""
 
