@@ -67,29 +67,37 @@ COMPUTED_WITH_AWS_DEFAULT: dict[str, frozenset[str]] = {
 }
 
 def with_unknowns(values: Any, unknown_paths: Mapping[str, str] | Iterable[str]) -> Any:
-    """Copy of ``values`` with ``Unknown`` put at each dotted path (``route.0.gateway_id``)."""
+    """``values`` with ``Unknown`` put at each dotted path (``route.0.gateway_id``).
+
+    ``values`` is not changed: the containers on the way to each path are copied, the rest is shared.
+    """
     reasons = dict(unknown_paths) if isinstance(unknown_paths, Mapping) else dict.fromkeys(unknown_paths, AFTER_APPLY)
-    result = _copy(values)
+    if not reasons:
+        return values
+    copied: set[int] = set()
+    result = _own(values, copied)
     for path, reason in sorted(reasons.items(), key=lambda item: item[0].count(".")):
-        _put(result, path.split("."), Unknown(reason))
+        _put(result, path.split("."), Unknown(reason), copied)
     return result
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
+def _own(value: Any, copied: set[int]) -> Any:
+    """A shallow copy of a container (once: a container already copied is returned as it is)."""
+    if id(value) in copied or not isinstance(value, dict | list):
+        return value
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copied.add(id(copy))
+    return copy
 
 
-def _put(tree: Any, parts: list[str], leaf: Unknown) -> None:
+def _put(tree: Any, parts: list[str], leaf: Unknown, copied: set[int]) -> None:
     head, rest = parts[0], parts[1:]
     if isinstance(tree, dict):
         if not rest or not isinstance(tree.get(head), dict | list):
             tree[head] = leaf
         else:
-            _put(tree[head], rest, leaf)
+            tree[head] = child = _own(tree[head], copied)
+            _put(child, rest, leaf, copied)
     elif isinstance(tree, list) and head.isdigit():
         index = int(head)
         while len(tree) <= index:
@@ -97,7 +105,8 @@ def _put(tree: Any, parts: list[str], leaf: Unknown) -> None:
         if not rest or not isinstance(tree[index], dict | list):
             tree[index] = leaf
         else:
-            _put(tree[index], rest, leaf)
+            tree[index] = child = _own(tree[index], copied)
+            _put(child, rest, leaf, copied)
 
 
 def is_supported(tf_type: str) -> bool:
