@@ -220,7 +220,8 @@ def compile_condition(cond: Condition) -> Compiled:
     if isinstance(cond, AllOf):
         return _compile_all([compile_condition(c) for c in cond.all])
     if isinstance(cond, AnyOf):
-        return _compile_any([compile_condition(c) for c in cond.any])
+        guards = [_is_type_guard(c) for c in cond.any]
+        return _compile_any([compile_condition(c) for c in cond.any], guards)
     if isinstance(cond, Not):
         if isinstance(cond.not_, AttrTest):  # the common case, compiled as one test (no evidence copied)
             return _compile_attr(cond.not_, negated=True)
@@ -371,9 +372,32 @@ def _compile_all(parts: list[Compiled]) -> Compiled:
     return all_of
 
 
-def _compile_any(parts: list[Compiled]) -> Compiled:
+def _is_type_guard(cond: Condition) -> bool:
+    """``{not: {attr: type, equals|in: ...}}``: the part of an ``any`` that says "this branch is about other types"."""
+    return (isinstance(cond, Not) and isinstance(cond.not_, AttrTest) and cond.not_.attr == "type"
+            and cond.not_.operator in ("equals", "in"))
+
+
+def _compile_any(parts: list[Compiled], guards: list[bool] | None = None) -> Compiled:
+    """``any``; a type guard that holds decides it alone: the other parts are about other types, so they are
+    not evaluated (the evidence is the guard's)."""
     if len(parts) == 1:
         return parts[0]
+    first = [i for i, guard in enumerate(guards or []) if guard]
+    if first:
+        order = first + [i for i in range(len(parts)) if i not in first]
+
+        def guarded_any(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+            results: list[tuple[Tri, Evidence]] = [(None, [])] * len(parts)
+            for index in order:
+                result = results[index] = parts[index](env, subject)
+                if result[0] is True and index in first:
+                    return result
+            values = [v for v, _ in results]
+            wanted = True if True in values else None if None in values else False
+            return wanted, [e for v, ev in results if v is wanted for e in ev][:MAX_EVIDENCE]
+
+        return guarded_any
 
     def any_of(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = [part(env, subject) for part in parts]
