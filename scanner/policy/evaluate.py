@@ -225,14 +225,7 @@ def compile_condition(cond: Condition) -> Compiled:
     if isinstance(cond, Not):
         if isinstance(cond.not_, AttrTest):  # the common case, compiled as one test (no evidence copied)
             return _compile_attr(cond.not_, negated=True)
-        inner = compile_condition(cond.not_)
-
-        def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
-            value, evidence = inner(env, subject)
-            negated = [{**entry, "test": f"not {entry['test']}"} if "test" in entry else entry for entry in evidence]
-            return (None if value is None else not value), negated
-
-        return negate
+        return _negate(compile_condition(cond.not_))
     if isinstance(cond, Quantified):
         return _compile_quantified(cond)
     if isinstance(cond, Count):
@@ -245,28 +238,42 @@ def compile_condition(cond: Condition) -> Compiled:
     raise TypeError(f"not a condition: {cond!r}")
 
 
+def _negate(inner: Compiled) -> Compiled:
+    def negate(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+        value, evidence = inner(env, subject)
+        negated = [{**entry, "test": f"not {entry['test']}"} if "test" in entry else entry for entry in evidence]
+        return (None if value is None else not value), negated
+
+    return negate
+
+
 def compile_where(cond: Condition) -> Compiled:
-    """``compile_condition`` for a policy's ``where``: a top-level ``all`` stops at its first false part.
+    """``compile_condition`` for a filter (a policy's ``where``, a selector's ``where``), whose evidence is
+    used only when it is unknown: ``all`` stops at its first false part and ``any`` at its first true one.
 
-    A false ``where`` drops the resource, so the evidence of the other parts is never used; the value
-    is the same as evaluating every part (Kleene: one false part makes ``all`` false).
+    A false filter drops the resource or member and a true one keeps it, so the evidence of the parts
+    not evaluated would never be read; the value is Kleene's (one false part makes ``all`` false, one
+    true part makes ``any`` true), and an unknown result has evaluated every part, as before.
     """
-    if not isinstance(cond, AllOf) or len(cond.all) < 2:
+    if isinstance(cond, Not) and not isinstance(cond.not_, AttrTest):
+        return _negate(compile_where(cond.not_))
+    if not isinstance(cond, (AllOf, AnyOf)) or len(cond.all if isinstance(cond, AllOf) else cond.any) < 2:
         return compile_condition(cond)
-    parts = [compile_condition(c) for c in cond.all]
+    deciding = isinstance(cond, AnyOf)  # the value that stops the evaluation: True for any, False for all
+    parts = [compile_where(c) for c in (cond.any if deciding else cond.all)]
 
-    def where_all(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
+    def filtered(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         results = []
         for part in parts:
             result = part(env, subject)
-            if result[0] is False:
-                return False, result[1]
+            if result[0] is deciding:
+                return result
             results.append(result)
         if any(v is None for v, _ in results):
             return None, [e for v, ev in results if v is None for e in ev][:MAX_EVIDENCE]
-        return True, [e for _, ev in results for e in ev][:MAX_EVIDENCE]
+        return (not deciding), [e for _, ev in results for e in ev][:MAX_EVIDENCE]
 
-    return where_all
+    return filtered
 
 
 _CONTEXT_ATTRS = frozenset(attr for per_type in EVIDENCE_CONTEXT.values() for attr in per_type)
@@ -503,7 +510,7 @@ def _describe(selector: Selector) -> str:
 
 
 def _compile_quantified(cond: Quantified) -> Compiled:
-    members_of = _members(cond, compile_condition(cond.where) if cond.where else None)
+    members_of = _members(cond, compile_where(cond.where) if cond.where else None)
     body = compile_condition(cond.body)
     quantifier = cond.quantifier
     described = f"{quantifier} {_describe(cond)}"
@@ -568,7 +575,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _compile_count(selector: Selector, attr: str | None, comparator: str, operand: Any) -> Compiled:
-    members_of = _members(selector, compile_condition(selector.where) if selector.where else None)
+    members_of = _members(selector, compile_where(selector.where) if selector.where else None)
     distinct = attr is not None
     described = ("count_distinct " + (f"{attr} of " if attr else "") if distinct else "count ") + _describe(selector)
 

@@ -1,4 +1,4 @@
-"""A type guard that holds decides its ``any`` alone; the value is always the plain Kleene ``any``."""
+"""Short circuits keep Kleene's values: a type guard that holds decides its ``any``; filters stop early."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from snapshot_factory import snapshot
 
 from scanner.graph import build_graph
-from scanner.policy.evaluate import Env, _compile_any, compile_condition
+from scanner.policy.evaluate import Env, _compile_any, compile_condition, compile_where
 from scanner.policy.language import Policy
 
 DB, LB = "aws.rds.db_instance", "aws.elbv2.load_balancer"
@@ -61,3 +61,33 @@ def test_the_value_is_the_plain_any(parts: list[dict[str, Any]], multi_az: bool,
     assert guarded[0] is plain[0]
     if guarded[0] is not True:  # nothing held, so every part was evaluated: the same evidence
         assert guarded[1] == plain[1]
+
+
+FILTERS = st.recursive(
+    st.one_of(
+        st.builds(lambda v: {"attr": "multi_az", "equals": v}, st.booleans()),
+        st.builds(lambda n: {"attr": "backup_retention_days", "gte": n}, st.integers(0, 35)),
+        st.builds(lambda t: {"not": {"attr": "type", "equals": t}}, st.sampled_from([DB, LB])),
+    ),
+    lambda inner: st.one_of(
+        st.builds(lambda parts: {"all": parts}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda parts: {"any": parts}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda part: {"not": part}, inner),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(condition=FILTERS, multi_az=st.booleans(), retention=st.integers(0, 35), unknown=st.sets(
+    st.sampled_from(["multi_az", "backup_retention_days"])))
+def test_a_filter_has_the_value_of_the_condition_and_its_evidence_when_unknown(
+        condition: dict[str, Any], multi_az: bool, retention: int, unknown: set[str]) -> None:
+    values = {"multi_az": multi_az, "backup_retention_days": retention}
+    graph = _graph({k: v for k, v in values.items() if k not in unknown}, dict.fromkeys(unknown, "not known"))
+    env = Env(graph, {}, "db")
+    compiled = _condition(condition)
+    filtered, full = compile_where(compiled)(env, "db"), compile_condition(compiled)(env, "db")
+    assert filtered[0] is full[0]
+    if full[0] is None:  # the only case whose evidence a filter reports
+        assert filtered[1] == full[1]
