@@ -108,6 +108,14 @@ class ScanRuntime:
             return self._clients.setdefault(key, client)
 
 
+    def release_clients(self, account: str, region: str) -> None:
+        """Forget the clients a finished shard made (its Region's, for its account): a scan of hundreds of
+        accounts holds the clients of the shards in flight only. Its budget buckets stay."""
+        with self._lock:
+            for key in [key for key in self._clients if key[0] == account and key[1] == region]:
+                del self._clients[key]
+
+
 _RUNTIMES: dict[str, ScanRuntime] = {}
 _RUNTIMES_LOCK = threading.Lock()
 

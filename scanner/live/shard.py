@@ -72,9 +72,12 @@ def collect_shard_snapshot(spec: ShardSpec, runtime: ScanRuntime) -> tuple[Snaps
         return None, outcome
     modules = [runtime.module(name) for name in spec.collectors]
     metrics = runtime.module(runtime.plan.metrics) if runtime.plan.metrics else None
-    with ThreadPoolExecutor(max_workers=max(1, len(modules)), thread_name_prefix="haguard-collector") as pool:
-        futures = [pool.submit(_run_collector, spec, module, metrics, runtime) for module in modules]
-        results = [future.result() for future in futures]
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(modules)), thread_name_prefix="haguard-collector") as pool:
+            futures = [pool.submit(_run_collector, spec, module, metrics, runtime) for module in modules]
+            results = [future.result() for future in futures]
+    finally:
+        runtime.release_clients(spec.account, spec.region)
     resources: dict[str, Resource] = {}
     relations: dict[tuple[str, str, str, str], Relation] = {}
     for collected, gaps, calls in results:

@@ -215,8 +215,10 @@ class DaskExecutor(Executor[T, R]):
 
     @property
     def dashboard_link(self) -> str | None:
-        """The Dask dashboard's URL, when it runs."""
-        if self.client is None:
+        """The Dask dashboard's URL, when it runs (it needs bokeh)."""
+        from importlib.util import find_spec
+
+        if self.client is None or find_spec("bokeh") is None:
             return None
         try:
             return str(self.client.dashboard_link)
@@ -285,11 +287,13 @@ def _peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
-def _dashboard() -> str | None:
-    """A loopback dashboard when bokeh (which the dashboard needs) is installed, else none."""
-    from importlib.util import find_spec
+def _dashboard() -> str:
+    """The scheduler's HTTP server (the dashboard, when bokeh is installed) on a free loopback port.
 
-    return "127.0.0.1:0" if find_spec("bokeh") is not None else None
+    Never Dask's default ``:8787``: two clusters on one machine (two scans, a test run beside a scan)
+    would fight for it, and the second fails to start.
+    """
+    return "127.0.0.1:0"
 
 
 def make_executor(spec: ExecutorSpec) -> Executor[Any, Any]:

@@ -49,3 +49,13 @@ def test_threads_yield_every_item_and_failures_as_values() -> None:
     assert sorted(failures) == [4, 8]
     assert failures[4].error == "ValueError: bad item 4" and isinstance(failures[4].exception, ValueError)
     assert results[3] == 30
+
+
+def test_two_local_dask_clusters_run_side_by_side() -> None:
+    """Neither takes Dask's fixed default port 8787: a second scan (or a test run) beside one still starts."""
+    from scanner.shards.executors import DaskExecutor
+
+    one = parse_executor("dask-local:1", 1)
+    with DaskExecutor(one) as first, DaskExecutor(one) as second:
+        results = [list(executor.map_unordered(abs, [-1, -2], name=str)) for executor in (first, second)]
+    assert [sorted(value for _, value in result) for result in results] == [[1, 2], [1, 2]]
