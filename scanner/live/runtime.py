@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -84,8 +85,10 @@ class ScanRuntime:
         if plan.role is None:
             raise InputError(f"this worker's credentials are for account {self._own_account}, not {account}, "
                              "and no --role-arn was given")
-        return assumed_role_session(base, account, plan.role, plan.home_region, self.config, make_client,
-                                    self.hooks, self.sts_calls)
+        # the AssumeRole calls of every account come from this process's credentials: one budget paces them
+        sts_bucket = self.budget.bucket(plan.caller_account, plan.home_region, "sts")
+        return assumed_role_session(base, account, plan.role, plan.home_region, self.config,
+                                    partial(make_client, bucket=sts_bucket), self.hooks, self.sts_calls)
 
     def _is_caller(self, base: Any) -> bool:
         if not self.plan.verify_identity:

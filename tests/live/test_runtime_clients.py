@@ -47,3 +47,24 @@ def test_a_shard_releases_its_clients_when_it_ends(runtime: ScanRuntime, monkeyp
     with pytest.raises(RuntimeError):
         shard_module.collect_shard_snapshot(ShardSpec("111111111111", "us-east-1", ("rds",)), runtime)
     assert not runtime._clients
+
+
+def test_assume_role_calls_are_paced_by_the_callers_sts_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.live.credentials import RoleSettings
+
+    seen: list[Any] = []
+
+    def fake_assumed(base: Any, account: str, role: Any, region: str, config: Any, make: Any, *rest: Any) -> Any:
+        make(base, "sts", region, config, ())
+        return object()
+
+    monkeypatch.setattr(runtime_module, "assumed_role_session", fake_assumed)
+    monkeypatch.setattr(runtime_module, "make_client",
+                        lambda *args, bucket=None, **kwargs: seen.append(bucket) or object())
+    plan = ScanPlan(scan_id="s", caller_account="111111111111", home_region="us-east-1",
+                    role=RoleSettings(role_arn="arn:aws:iam::{account}:role/audit"))
+    scan = ScanRuntime(plan, base_session=object())
+    scan.session_for("222222222222")
+    scan.session_for("333333333333")
+    expected = scan.budget.bucket("111111111111", "us-east-1", "sts")
+    assert seen == [expected, expected]  # both accounts' AssumeRole calls take tokens from the one bucket
