@@ -88,7 +88,11 @@ def read_text(path: str | Path, what: str = "file", encoding: str = "utf-8") -> 
     Unreadable, not a regular file, too large (``read_bytes``), or not UTF-8 (``encoding`` may be
     ``utf-8-sig`` to drop a byte-order mark).
     """
-    data = read_bytes(path, what)
+    return decode_text(read_bytes(path, what), path, what, encoding)
+
+
+def decode_text(data: bytes, path: str | Path, what: str = "file", encoding: str = "utf-8") -> str:
+    """``data`` (the bytes of ``path``) as text with universal newlines; not UTF-8 is an ``InputError``."""
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

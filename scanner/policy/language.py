@@ -37,7 +37,9 @@ def path_params(attr: str) -> list[str]:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    """Unknown keys are errors; the schema is built on first validation (a cached pack never needs it)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class ParamRef(_Strict):
@@ -275,10 +277,6 @@ Condition = Annotated[
 
 _TAGS_BY_CLASS: dict[type, str] = {AttrTest: "attr", AllOf: "all", AnyOf: "any", Not: "not", Quantified: "quantified",
                                    Count: "count", CountDistinct: "count_distinct", Range: "range"}
-
-for _model in (AllOf, AnyOf, Not, Selector, DistinctSelector, Quantified, Count, CountDistinct):
-    _model.model_rebuild()
-
 
 class Policy(_Strict):
     """One policy file: metadata, the resources it applies to, and its conditions."""
