@@ -49,7 +49,7 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..iac.detect import load_iac
-    from ..iac.tf_loader import LoadWarning, Options
+    from ..iac.tf_options import LoadWarning, Options
     from ..model import Source
 
     values = parse_params(args.param)

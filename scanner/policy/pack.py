@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from ..errors import InputError, decode_text, read_bytes
 from ..model import PolicyInfo
-from .checks import PolicyCheckError, check_policy
 from .evaluate import Compiled, compile_condition, compile_where
 from .language import Policy
 from .pack_cache import CachedPolicy, digest, open_cache
@@ -88,6 +87,8 @@ def policy_files(path: Path) -> list[Path]:
 
 def load_policy(path: Path, text: str | None = None) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
     """Parse, validate, check and compile one policy file (``text``: its content, already read)."""
+    from .checks import PolicyCheckError, check_policy  # only when no cached result serves
+
     data, lines = read_yaml_with_lines(path, text)
     if not isinstance(data, dict):
         raise InputError("a policy must be a YAML mapping", str(path), lines.get(()))
