@@ -278,6 +278,7 @@ Condition = Annotated[
 _TAGS_BY_CLASS: dict[type, str] = {AttrTest: "attr", AllOf: "all", AnyOf: "any", Not: "not", Quantified: "quantified",
                                    Count: "count", CountDistinct: "count_distinct", Range: "range"}
 
+
 class Policy(_Strict):
     """One policy file: metadata, the resources it applies to, and its conditions."""
 
