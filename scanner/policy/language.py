@@ -33,6 +33,8 @@ PATH_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 def path_params(attr: str) -> list[str]:
     """The params whose values are keys of an attribute path (``tags.{affinity_tag}`` -> ``[affinity_tag]``)."""
+    if "{" not in attr:
+        return []
     return [match.group(1) for part in attr.split(".") if (match := PATH_PARAM.match(part))]
 
 
