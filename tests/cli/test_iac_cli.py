@@ -131,3 +131,14 @@ def test_iac_path_never_imports_boto3(template: Path, tmp_path: Path) -> None:
             "'sqlite3') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip() == "1 []", result.stderr
+
+
+def test_own_process_loads_with_the_collector_paused_then_enabled(template: Path, tmp_path: Path) -> None:
+    code = ("import gc, sys; from scanner.cli import main; "
+            f"sys.argv = ['haguard', 'iac', {str(template)!r}, '--format', 'json', '-o', {str(tmp_path / 'r.json')!r}]; "
+            "rc = main(); print(rc, gc.isenabled(), gc.get_freeze_count() > 1000, 'scanner.graph' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.stdout.strip() == "1 True True True", result.stderr
+    in_process = subprocess.run([sys.executable, "-c", code.replace("rc = main()", "rc = main(sys.argv[1:])")],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert in_process.stdout.split()[:2] == ["1", "True"], in_process.stderr  # a caller's argv: gc untouched
