@@ -24,7 +24,13 @@ COMMANDS: tuple[str, ...] = ("scan", "iac", "graph", "policy", "iam_policy", "hi
 """The modules of ``scanner.commands``, in the order ``haguard --help`` lists them."""
 
 
-def _command_modules() -> list[ModuleType]:
+def _command_modules(command: str | None = None) -> list[ModuleType]:
+    """The modules of every command, or only of ``command`` when the user typed one (its parser alone parses)."""
+    name = (command or "").replace("-", "_")
+    if name in COMMANDS:
+        module = import_module(f".commands.{name}", __package__)
+        if command == module.NAME:
+            return [module]
     return [import_module(f".commands.{name}", __package__) for name in COMMANDS]
 
 
@@ -37,7 +43,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"haguard {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subcommands.required = True
-    for module in _command_modules():
+    for module in _command_modules(command):
         sub = subcommands.add_parser(module.NAME, help=module.HELP)
         sub.set_defaults(run=module.run, preload=getattr(module, "preload", None))
         module.add_arguments(sub, command)

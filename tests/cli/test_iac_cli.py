@@ -134,8 +134,9 @@ def test_iac_path_never_imports_boto3(template: Path, tmp_path: Path) -> None:
 
 
 def test_own_process_loads_with_the_collector_paused_then_enabled(template: Path, tmp_path: Path) -> None:
+    output = str(tmp_path / "r.json")
     code = ("import gc, sys; from scanner.cli import main; "
-            f"sys.argv = ['haguard', 'iac', {str(template)!r}, '--format', 'json', '-o', {str(tmp_path / 'r.json')!r}]; "
+            f"sys.argv = ['haguard', 'iac', {str(template)!r}, '--format', 'json', '-o', {output!r}]; "
             "rc = main(); print(rc, gc.isenabled(), gc.get_freeze_count() > 1000, 'scanner.graph' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip() == "1 True True True", result.stderr
