@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -54,7 +55,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _startup(*, own_process: bool) -> Iterator[None]:
     """In a process of haguard's own (``argv`` from ``sys.argv``), no cyclic collection while the command's
     modules load: they make long-lived objects, not garbage, and each collection would rescan them all.
-    They then go to the permanent generation (``gc.freeze``), out of later collections' sight."""
+    They then go to the permanent generation (``gc.freeze``), out of later collections' sight. Pydantic
+    plugins (observability hooks of other applications) are not searched for unless
+    ``PYDANTIC_DISABLE_PLUGINS`` is set: the search reads every installed distribution's entry points."""
+    if own_process:
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     paused = own_process and gc.isenabled()
     if paused:
         gc.disable()

@@ -135,11 +135,13 @@ def test_iac_path_never_imports_boto3(template: Path, tmp_path: Path) -> None:
 
 def test_own_process_loads_with_the_collector_paused_then_enabled(template: Path, tmp_path: Path) -> None:
     output = str(tmp_path / "r.json")
-    code = ("import gc, sys; from scanner.cli import main; "
+    code = ("import gc, os, sys; from scanner.cli import main; "
             f"sys.argv = ['haguard', 'iac', {str(template)!r}, '--format', 'json', '-o', {output!r}]; "
-            "rc = main(); print(rc, gc.isenabled(), gc.get_freeze_count() > 1000, 'scanner.graph' in sys.modules)")
+            "rc = main(); print(rc, gc.isenabled(), gc.get_freeze_count() > 1000, 'scanner.graph' in sys.modules, "
+            "os.environ.get('PYDANTIC_DISABLE_PLUGINS'))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert result.stdout.strip() == "1 True True True", result.stderr
+    assert result.stdout.strip() == "1 True True True __all__", result.stderr
     in_process = subprocess.run([sys.executable, "-c", code.replace("rc = main()", "rc = main(sys.argv[1:])")],
                                 capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert in_process.stdout.split()[:2] == ["1", "True"], in_process.stderr  # a caller's argv: gc untouched
+    assert in_process.stdout.split()[-1] == "None"
