@@ -74,7 +74,12 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
     limit = MAX_INPUT_BYTES.value()
     with open_input(path, what) as handle:
         try:
-            data = handle.read(limit + 1)
+            # Sized by the file (reading ``limit + 1`` at once would allocate that much first), then
+            # whatever it has grown by meanwhile, up to the limit.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, limit) + 1)
+            if size < len(data) <= limit:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise InputError(f"cannot read {what}: {exc.strerror}", str(path)) from None
     if len(data) > limit:
