@@ -253,3 +253,9 @@ def test_the_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert cache_dir() == tmp_path / "home" / ".cache" / "haguard"
     monkeypatch.setenv("HAGUARD_CACHE_DIR", str(tmp_path / "given"))
     assert cache_dir() == tmp_path / "given"
+
+
+def test_the_suite_never_uses_the_users_cache() -> None:
+    from scanner.paths import cache_dir
+
+    assert not cache_dir().resolve().is_relative_to((Path.home() / ".cache").resolve())
