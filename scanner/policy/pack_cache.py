@@ -7,8 +7,9 @@ policy always goes through the full load and gives its usual ``FILE:LINE`` error
 
 Where: ``cache_dir()/policies`` (``$HAGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/haguard``, else
 ``~/.cache/haguard``), one file per policy source (the bundled pack, each ``--policies`` path),
-named by the source's path and the code fingerprint. Inside, entries are keyed by the SHA-256 of
-each policy file's bytes, so an edited policy misses even when its path is unchanged.
+named by the source's path and the code fingerprint (a source keeps its ``KEEP`` newest ones).
+Inside, entries are keyed by the SHA-256 of each policy file's bytes, so an edited policy misses
+even when its path is unchanged.
 
 The fingerprint covers the haguard, Python and pydantic versions, the size and modification time
 of every module that reads, validates or checks a policy (``scanner/policy``, ``scanner/model``
@@ -45,6 +46,8 @@ from .language import Policy
 FORMAT = 1
 """Bumped when the layout of a cache file changes."""
 SUBDIR = "policies"
+KEEP = 4
+"""Cache files kept per policy source (one per code fingerprint)."""
 _FINGERPRINTED = ("policy", "model", "model/vocabulary")
 """Packages of ``scanner`` whose modules decide what a policy validates to."""
 _FINGERPRINTED_MODULES = ("safe_yaml.py", "errors.py", "limits.py", "__init__.py")
@@ -192,14 +195,15 @@ class PackCache:
         self._prune()
 
     def _prune(self) -> None:
-        """Remove this source's cache files of other fingerprints (older code)."""
+        """Keep this source's ``KEEP`` most recent cache files (fingerprints): two installations sharing
+        the directory (a hook's and a development tree's) do not evict each other; older code's files go."""
         try:
-            names = os.listdir(self.directory)
+            names = [name for name in os.listdir(self.directory) if name.startswith(self.prefix)]
+            stamps = {name: os.stat(self.directory / name).st_mtime_ns for name in names}
         except OSError:
             return
-        for name in names:
-            if name.startswith(self.prefix) and name != self.file.name:
-                _unlink(str(self.directory / name))
+        for name in sorted(names, key=lambda n: (n != self.file.name, -stamps[n]))[KEEP:]:
+            _unlink(str(self.directory / name))
 
 
 def _unlink(path: str) -> None:

@@ -132,6 +132,21 @@ def test_a_code_change_invalidates(cache: Path, monkeypatch: pytest.MonkeyPatch)
     assert code_fingerprint() != before
 
 
+def test_two_installations_share_the_directory(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    custom = _custom(tmp_path)
+    for fingerprint in ("a" * 64, "b" * 64, "a" * 64):  # a hook's haguard, a development tree's, the hook's
+        monkeypatch.setattr(pack_cache, "code_fingerprint", lambda value=fingerprint: value)
+        load_pack([custom], replace=True)
+    assert len(_files(cache)) == 2
+    writes = {f.name: f.stat().st_mtime_ns for f in _files(cache)}
+    load_pack([custom], replace=True)  # a hit for "a": nothing rewritten, "b" kept
+    assert {f.name: f.stat().st_mtime_ns for f in _files(cache)} == writes
+    for n in range(pack_cache.KEEP + 2):  # code edited again and again: only the newest KEEP stay
+        monkeypatch.setattr(pack_cache, "code_fingerprint", lambda value=f"{n:02d}" * 32: value)
+        load_pack([custom], replace=True)
+    assert len(_files(cache)) == pack_cache.KEEP
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(cache: Path) -> None:
     expected = _summary(load_pack())
     (file,) = _files(cache)
