@@ -128,7 +128,7 @@ def test_iac_path_never_imports_boto3(template: Path, tmp_path: Path) -> None:
     code = ("import sys; from scanner.cli import main; "
             f"rc = main(['iac', {str(template)!r}, '--format', 'sarif', '-o', {str(tmp_path / 'r.sarif')!r}]); "
             "print(rc, sorted(m for m in ('boto3', 'botocore', 'networkx', 'rich', 'jinja2', 'scanner.history', "
-            "'sqlite3') if m in sys.modules))")
+            "'sqlite3', 'scanner.iac.hcl_eval') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip() == "1 []", result.stderr
 
