@@ -74,7 +74,12 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
     limit = MAX_INPUT_BYTES.value()
     with open_input(path, what) as handle:
         try:
-            data = handle.read(limit + 1)
+            # Sized by the file (reading ``limit + 1`` at once would allocate that much first), then
+            # whatever it has grown by meanwhile, up to the limit.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, limit) + 1)
+            if size < len(data) <= limit:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise InputError(f"cannot read {what}: {exc.strerror}", str(path)) from None
     if len(data) > limit:
@@ -88,7 +93,11 @@ def read_text(path: str | Path, what: str = "file", encoding: str = "utf-8") -> 
     Unreadable, not a regular file, too large (``read_bytes``), or not UTF-8 (``encoding`` may be
     ``utf-8-sig`` to drop a byte-order mark).
     """
-    data = read_bytes(path, what)
+    return decode_text(read_bytes(path, what), path, what, encoding)
+
+
+def decode_text(data: bytes, path: str | Path, what: str = "file", encoding: str = "utf-8") -> str:
+    """``data`` (the bytes of ``path``) as text with universal newlines; not UTF-8 is an ``InputError``."""
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -43,8 +43,9 @@ def mermaid_js() -> Path:
 def run_chromium(page: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Chromium on ``page`` (a local file) with a fresh profile and ``extra`` flags."""
     with tempfile.TemporaryDirectory(prefix="haguard-chromium-") as profile:
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(profile) / "cache")}  # its dconf file, not ~/.cache
         result = subprocess.run([str(chromium()), *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
-                                capture_output=True, text=True, timeout=timeout, check=False)
+                                capture_output=True, text=True, timeout=timeout, check=False, env=env)
     if result.returncode != 0:
         pytest.fail(f"chromium exited {result.returncode}: {result.stderr[-2000:]}")
     return result

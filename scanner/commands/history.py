@@ -27,7 +27,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 
 def add_history_option(parser: argparse.ArgumentParser, text: str, *, optional_value: bool = True) -> None:
     """``--history [PATH]``: with no PATH, the default database (``$XDG_DATA_HOME/haguard/history.db``)."""
-    from ..history import default_history_path
+    from ..paths import default_history_path
 
     kwargs: dict[str, object] = {"nargs": "?", "const": _DEFAULT} if optional_value else {"default": _DEFAULT}
     parser.add_argument("--history", metavar="PATH", help=text.format(default=default_history_path()), **kwargs)
@@ -38,7 +38,7 @@ def history_path(args: argparse.Namespace) -> Path | None:
     value = getattr(args, "history", None)
     if value is None:
         return None
-    from ..history import default_history_path
+    from ..paths import default_history_path
 
     if value == _DEFAULT:
         return default_history_path()

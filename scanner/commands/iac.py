@@ -36,6 +36,15 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def preload(args: argparse.Namespace) -> None:
+    """Import what the run will use (``scanner.cli`` loads it with the garbage collector paused)."""
+    from .. import graph, policy, reports  # noqa: F401
+    from ..iac import detect  # noqa: F401
+
+    if any(not str(p).endswith((".tf", ".tfvars")) for p in args.paths) and args.type in ("auto", "cloudformation"):
+        from ..iac import cloudformation  # noqa: F401
+
+
 def parse_params(items: list[str]) -> dict[str, str]:
     """``--param KEY=VALUE`` values as a dict; a malformed one is a usage error."""
     values: dict[str, str] = {}
@@ -49,7 +58,7 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..iac.detect import load_iac
-    from ..iac.tf_loader import LoadWarning, Options
+    from ..iac.tf_options import LoadWarning, Options
     from ..model import Source
 
     values = parse_params(args.param)

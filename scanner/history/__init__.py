@@ -9,21 +9,12 @@ limit)`` is the trend data the HTML report draws: a list of ``TrendPoint`` (olde
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..errors import InputError
+from ..paths import default_history_path
 from .record import pack_hash, redacted, run_input, settings_hash
 from .store import HistoryStore, RunInfo, RunInput, Scope, TrendPoint
-
-DEFAULT_NAME = "history.db"
-
-
-def default_history_path() -> Path:
-    """``$XDG_DATA_HOME/haguard/history.db``, by default ``~/.local/share/haguard/history.db``."""
-    base = os.environ.get("XDG_DATA_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
-    return root / "haguard" / DEFAULT_NAME
 
 
 def open_history(path: str | Path | None = None, *, create: bool = True) -> HistoryStore:

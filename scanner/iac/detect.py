@@ -17,7 +17,7 @@ from .implicit import add_implicit_main_route_tables
 from .zones import SYMBOLIC_ZONE, concretise, pinned_region, zone_names
 
 if TYPE_CHECKING:
-    from .tf_loader import LoadWarning, Options
+    from .tf_options import LoadWarning, Options
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")

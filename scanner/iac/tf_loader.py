@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .hcl_eval import Evaluator
 from .hcl_values import LimitError, Limits
 from .tf_config import ModuleConfig, read_module
 from .tf_mapping import TfResource
+from .tf_options import LoadWarning, Options
 
 MAX_CHAIN = 120
 """References (local -> output -> attribute...) chained deeper than this are unknown."""
-
-
-@dataclass(frozen=True)
-class LoadWarning:
-    """Something the load evaluated with unknowns or did not evaluate, at ``file``:``line``.
-
-    ``kind`` is ``warning`` (printed), ``not-evaluated`` (a remote module: printed, and what a
-    report's not-evaluated list holds) or ``unmodelled`` (a resource type haguard does not model:
-    listed, not printed); ``subject`` is the address concerned.
-    """
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-    kind: str = "warning"
-    subject: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
-        return f"{where}warning: {self.message}"
-
-
-@dataclass
-class Options:
-    """What the caller decides about a Terraform load."""
-
-    variables: dict[str, str] = field(default_factory=dict)
-    var_files: tuple[Path, ...] = ()
-    max_instances: int = 10_000
 
 
 class Loader:

@@ -19,7 +19,7 @@ REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 class PolicySettings(BaseModel):
     """Overrides for one policy."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     enabled: bool = True
     severity: Severity | None = None
@@ -29,7 +29,7 @@ class PolicySettings(BaseModel):
 class Waiver(BaseModel):
     """An accepted risk: findings of ``id`` on resources matching ``resource`` are suppressed until ``expires``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(description="Policy id.")
     resource: str = Field("*", description="Shell-style pattern on the resource uid or name.")
@@ -40,7 +40,7 @@ class Waiver(BaseModel):
 class Config(BaseModel):
     """``haguard.yaml``: the Regions, global params, per-policy settings and waivers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     regions: list[str] = Field(default_factory=list,
                                description="The Regions the architecture runs in: a live scan's default --region.")

@@ -33,11 +33,15 @@ PATH_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 def path_params(attr: str) -> list[str]:
     """The params whose values are keys of an attribute path (``tags.{affinity_tag}`` -> ``[affinity_tag]``)."""
+    if "{" not in attr:
+        return []
     return [match.group(1) for part in attr.split(".") if (match := PATH_PARAM.match(part))]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    """Unknown keys are errors; the schema is built on first validation (a cached pack never needs it)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class ParamRef(_Strict):
@@ -275,9 +279,6 @@ Condition = Annotated[
 
 _TAGS_BY_CLASS: dict[type, str] = {AttrTest: "attr", AllOf: "all", AnyOf: "any", Not: "not", Quantified: "quantified",
                                    Count: "count", CountDistinct: "count_distinct", Range: "range"}
-
-for _model in (AllOf, AnyOf, Not, Selector, DistinctSelector, Quantified, Count, CountDistinct):
-    _model.model_rebuild()
 
 
 class Policy(_Strict):

@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, decode_text, read_bytes
 from ..model import PolicyInfo
-from .checks import PolicyCheckError, check_policy
 from .evaluate import Compiled, compile_condition, compile_where
 from .language import Policy
+from .pack_cache import CachedPolicy, digest, open_cache
 from .yaml_lines import data_path, line_for, read_yaml_with_lines
 
 CASE_SUFFIX = ".test.yaml"
@@ -85,9 +85,11 @@ def policy_files(path: Path) -> list[Path]:
     return [path]  # a FIFO or device is refused by the reader, without blocking
 
 
-def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
-    """Parse, validate, check and compile one policy file."""
-    data, lines = read_yaml_with_lines(path)
+def load_policy(path: Path, text: str | None = None) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
+    """Parse, validate, check and compile one policy file (``text``: its content, already read)."""
+    from .checks import PolicyCheckError, check_policy  # only when no cached result serves
+
+    data, lines = read_yaml_with_lines(path, text)
     if not isinstance(data, dict):
         raise InputError("a policy must be a YAML mapping", str(path), lines.get(()))
     try:
@@ -109,19 +111,41 @@ def load_policy(path: Path) -> tuple[LoadedPolicy, dict[tuple[Any, ...], int]]:
         param_roles = check_policy(policy)
     except PolicyCheckError as exc:
         raise InputError(str(exc), str(path), line_for(exc.path, data, lines)) from None
-    theme = policy.theme or path.parent.name
-    loaded = LoadedPolicy(policy=policy, path=path, theme=theme,
-                          where=compile_where(policy.where) if policy.where is not None else None,
-                          assertion=compile_condition(policy.assert_), param_roles=param_roles)
-    return loaded, lines
+    return compiled_policy(policy, path, param_roles), lines
+
+
+def compiled_policy(policy: Policy, path: Path, param_roles: dict[str, frozenset[str]]) -> LoadedPolicy:
+    """A validated, checked policy with its conditions compiled."""
+    return LoadedPolicy(policy=policy, path=path, theme=policy.theme or path.parent.name,
+                        where=compile_where(policy.where) if policy.where is not None else None,
+                        assertion=compile_condition(policy.assert_), param_roles=param_roles)
 
 
 def load_pack(extra: list[Path] | tuple[Path, ...] = (), *, replace: bool = False) -> Pack:
-    """The bundled pack plus ``extra`` policy files/directories (``replace`` drops the bundled pack)."""
+    """The bundled pack plus ``extra`` policy files/directories (``replace`` drops the bundled pack).
+
+    Validated policies come from the per-user cache (``pack_cache``) when a file's content is unchanged.
+    """
     pack = Pack()
     sources = ([] if replace else [builtin_policy_dir()]) + [Path(p) for p in extra]
     for source in sources:
-        for path in policy_files(source):
-            loaded, lines = load_policy(path)
+        files = policy_files(source)
+        cache = open_cache(source)
+        for path in files:
+            if cache is None:
+                loaded, lines = load_policy(path)
+                pack.add(loaded, lines)
+                continue
+            data = read_bytes(path)
+            key = digest(data)
+            hit = cache.get(key)
+            if hit is not None:
+                pack.add(compiled_policy(hit.policy, path, hit.param_roles),
+                         {("id",): hit.id_line} if hit.id_line is not None else None)
+                continue
+            loaded, lines = load_policy(path, decode_text(data, path))
+            cache.put(key, CachedPolicy(loaded.policy, loaded.param_roles, lines.get(("id",))))
             pack.add(loaded, lines)
+        if cache is not None:
+            cache.save()
     return pack

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
-from .checks import did_you_mean, operand_error
 from .config import Config, same_kind
 from .pack import LoadedPolicy, Pack
 
@@ -22,6 +21,8 @@ _KIND_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a 
 
 
 def _checked(loaded: LoadedPolicy, name: str, value: Any, config: Config, at: tuple[Any, ...]) -> Any:
+    from .checks import operand_error  # the checker only with a config (a cached pack never needs it)
+
     default = loaded.policy.params[name]
     line = config.line(*at, name)
     if not same_kind(default, value):
@@ -46,6 +47,8 @@ def resolve_params(loaded: LoadedPolicy, config: Config | None) -> dict[str, Any
     for name, value in (settings.params if settings else {}).items():
         at = ("policies", loaded.id, "params")
         if name not in params:
+            from .checks import did_you_mean
+
             raise InputError(f"unknown parameter {name} of policy {loaded.id}{did_you_mean(name, params)}",
                              config.path, config.line(*at, name))
         params[name] = _checked(loaded, name, value, config, at)
@@ -54,6 +57,8 @@ def resolve_params(loaded: LoadedPolicy, config: Config | None) -> dict[str, Any
 
 def check_config(pack: Pack, config: Config) -> None:
     """Reject settings for unknown policies, unknown or mistyped params before anything runs."""
+    from .checks import did_you_mean
+
     for policy_id in config.policies:
         if policy_id not in pack.policies:
             raise InputError(f"unknown policy id {policy_id!r}{did_you_mean(policy_id, pack.policies)}", config.path,

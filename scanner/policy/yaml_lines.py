@@ -19,9 +19,10 @@ from ..safe_yaml import compose
 LinePath = tuple[Any, ...]
 
 
-def read_yaml_with_lines(path: Path) -> tuple[Any, dict[LinePath, int]]:
-    """Parse one YAML document; return the data and a map *path tuple -> 1-based line*."""
-    text = read_text(path)
+def read_yaml_with_lines(path: Path, text: str | None = None) -> tuple[Any, dict[LinePath, int]]:
+    """Parse one YAML document (``text``, else the file's); return the data and a map *path tuple -> 1-based line*."""
+    if text is None:
+        text = read_text(path)
     node = compose(text, str(path))  # bounded: nesting depth and alias expansion
     lines: dict[LinePath, int] = {}
     if node is None:

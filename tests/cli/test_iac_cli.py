@@ -127,6 +127,21 @@ def test_not_iac_is_an_error_unless_ignored(tmp_path: Path, capsys: pytest.Captu
 def test_iac_path_never_imports_boto3(template: Path, tmp_path: Path) -> None:
     code = ("import sys; from scanner.cli import main; "
             f"rc = main(['iac', {str(template)!r}, '--format', 'sarif', '-o', {str(tmp_path / 'r.sarif')!r}]); "
-            "print(rc, sorted(m for m in ('boto3', 'botocore', 'networkx', 'rich') if m in sys.modules))")
+            "print(rc, sorted(m for m in ('boto3', 'botocore', 'networkx', 'rich', 'jinja2', 'scanner.history', "
+            "'sqlite3', 'scanner.iac.hcl_eval') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip() == "1 []", result.stderr
+
+
+def test_own_process_loads_with_the_collector_paused_then_enabled(template: Path, tmp_path: Path) -> None:
+    output = str(tmp_path / "r.json")
+    code = ("import gc, os, sys; from scanner.cli import main; "
+            f"sys.argv = ['haguard', 'iac', {str(template)!r}, '--format', 'json', '-o', {output!r}]; "
+            "rc = main(); print(rc, gc.isenabled(), gc.get_freeze_count() > 1000, 'scanner.graph' in sys.modules, "
+            "os.environ.get('PYDANTIC_DISABLE_PLUGINS'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.stdout.strip() == "1 True True True __all__", result.stderr
+    in_process = subprocess.run([sys.executable, "-c", code.replace("rc = main()", "rc = main(sys.argv[1:])")],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert in_process.stdout.split()[:2] == ["1", "True"], in_process.stderr  # a caller's argv: gc untouched
+    assert in_process.stdout.split()[-1] == "None"

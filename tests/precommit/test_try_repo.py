@@ -77,7 +77,9 @@ def _git(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert PRE_COMMIT.exists() and shutil.which("git"), "the test extra installs pre-commit; git is required"
+    caches = tmp_path_factory.mktemp("user-cache")  # virtualenv's app data and pip's cache, not ~/.cache
     values = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+              "XDG_CACHE_HOME": str(caches), "VIRTUALENV_OVERRIDE_APP_DATA": str(caches / "virtualenv"),
               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
               "GIT_COMMITTER_EMAIL": "t@x", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     values.pop("VIRTUAL_ENV", None)

@@ -1,6 +1,5 @@
 """Base classes of the vocabulary: typed, normalised attribute models with AWS defaults and source paths."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

@@ -1,6 +1,5 @@
 """EC2 Auto Scaling groups and scaling policies."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

@@ -1,6 +1,5 @@
 """AWS Backup: plans with their rules, selections, and vaults."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

@@ -1,6 +1,5 @@
 """CloudFormation stacks: which deployed resource each logical id of a stack became (for IaC drift)."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

@@ -1,6 +1,5 @@
 """Containers: ECS clusters, task definitions and services; EKS clusters and managed node groups."""
 
-from __future__ import annotations
 
 import json
 from typing import Any, ClassVar

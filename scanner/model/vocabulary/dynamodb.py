@@ -1,6 +1,5 @@
 """DynamoDB tables (global-table replicas listed by Region)."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 
@@ -68,7 +67,7 @@ class Table(Attributes):
         live=Hook("metrics"), why=_METRICS_ONLY, volatile=True)
 
     @model_validator(mode="after")
-    def _recovery_period_default(self) -> Table:
+    def _recovery_period_default(self) -> "Table":
         """With PITR on and no period set, AWS keeps 35 days (DescribeContinuousBackups reports it)."""
         if self.pitr_enabled and self.pitr_recovery_period_days is None:
             self.pitr_recovery_period_days = PITR_DEFAULT_DAYS

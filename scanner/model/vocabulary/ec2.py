@@ -1,6 +1,5 @@
 """EC2 networking and compute: VPCs, subnets, routing, gateways, security groups, NACLs, instances, flow logs."""
 
-from __future__ import annotations
 
 from typing import Any, ClassVar
 

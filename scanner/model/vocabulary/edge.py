@@ -1,6 +1,5 @@
 """Edge services: CloudFront distributions, Route 53 record sets and health checks."""
 
-from __future__ import annotations
 
 from typing import Any, ClassVar
 

@@ -4,7 +4,6 @@ The live collector hands over the ``DescribeFileSystems`` item with ``MountTarge
 ``SecurityGroups``) and ``LifecyclePolicies`` (an ``Unknown`` where a per-file-system call failed).
 """
 
-from __future__ import annotations
 
 from typing import ClassVar
 

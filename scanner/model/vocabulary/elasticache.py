@@ -1,6 +1,5 @@
 """ElastiCache: replication groups (Redis/Valkey), standalone cache clusters, cache subnet groups."""
 
-from __future__ import annotations
 
 from typing import Any, ClassVar
 

@@ -1,6 +1,5 @@
 """Elastic Load Balancing: ELBv2 load balancers and target groups, classic ELBs."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 
@@ -136,7 +135,7 @@ class TargetGroup(Attributes):
         live=_lb_attribute("deregistration_delay.timeout_seconds"))
 
     @model_validator(mode="after")
-    def _defaults_by_protocol(self) -> TargetGroup:
+    def _defaults_by_protocol(self) -> "TargetGroup":
         """AWS's defaults that follow the target group's protocol (CreateTargetGroup, target group attributes):
         an HTTP/HTTPS group (ALB) checks health over HTTP on `/` and sticks with `lb_cookie`; a TCP, TLS or UDP
         group (NLB) checks over TCP and sticks by `source_ip`; a GENEVE group (GWLB) checks over TCP and sticks

@@ -1,6 +1,5 @@
 """Monitoring: CloudWatch metric alarms and log groups."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

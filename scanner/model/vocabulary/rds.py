@@ -1,6 +1,5 @@
 """RDS: DB instances, clusters, global clusters and DB subnet groups."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 

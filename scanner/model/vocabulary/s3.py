@@ -7,7 +7,6 @@ resources (``aws_s3_bucket_replication_configuration``, ``aws_s3_bucket_lifecycl
 whose blocks the same item declarations read.
 """
 
-from __future__ import annotations
 
 from typing import ClassVar
 

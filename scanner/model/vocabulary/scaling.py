@@ -1,6 +1,5 @@
 """Application Auto Scaling: scalable targets (ECS services, DynamoDB capacity...) and their policies."""
 
-from __future__ import annotations
 
 from typing import ClassVar
 
