@@ -254,9 +254,11 @@ class DaskExecutor(Executor[T, R]):
             futures[future] = item
         try:
             for future in as_completed(list(futures)):
-                item = futures[future]
+                item = futures.pop(future)
                 if future.status == "finished":
-                    yield item, future.result()
+                    result = future.result()
+                    future.release()  # the worker forgets it now: workers hold the results in flight only
+                    yield item, result
                     continue
                 try:
                     exc = future.exception()
@@ -265,6 +267,7 @@ class DaskExecutor(Executor[T, R]):
                 failure = _failure(exc) if exc is not None else TaskFailure("task cancelled")
                 if type(exc).__name__ == "KilledWorker":
                     failure = TaskFailure(f"worker lost twice while running {name(item)}", exc, lost=True)
+                future.release()
                 yield item, failure
         finally:
             for future in futures:

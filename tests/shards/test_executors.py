@@ -59,3 +59,22 @@ def test_two_local_dask_clusters_run_side_by_side() -> None:
     with DaskExecutor(one) as first, DaskExecutor(one) as second:
         results = [list(executor.map_unordered(abs, [-1, -2], name=str)) for executor in (first, second)]
     assert [sorted(value for _, value in result) for result in results] == [[1, 2], [1, 2]]
+
+
+def test_dask_workers_forget_a_result_once_it_is_taken() -> None:
+    """A result stays on its worker only until the coordinator has it (an organisation's findings do not pile up)."""
+    import time
+
+    from scanner.shards.executors import DaskExecutor
+
+    def held(executor: DaskExecutor) -> set[str]:
+        return set(executor.client.run_on_scheduler(lambda dask_scheduler: [str(k) for k in dask_scheduler.tasks]))
+
+    with DaskExecutor(parse_executor("dask-local:1", 1)) as executor:
+        results = executor.map_unordered(abs, [-1, -2, -3], name=lambda n: f"task{n}")
+        first, _ = next(results)
+        deadline = time.monotonic() + 10
+        while f"task{first}" in held(executor) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"task{first}" not in held(executor)
+        assert len(list(results)) == 2
