@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, require_regular_file
 from ..model import Snapshot
+from ..model.snapshot import paused_gc
 from .implicit import add_implicit_main_route_tables
 from .zones import SYMBOLIC_ZONE, concretise, pinned_region, zone_names
 
@@ -137,8 +139,11 @@ def load_iac(paths: Iterable[Path], *, kind: str = "auto", parameters: dict[str,
         raise InputError("no CloudFormation template, Terraform plan or .tf file found in "
                          + ", ".join(str(p) for p in paths))
     for detected, path in inputs:
-        snapshot = add_implicit_main_route_tables(load_one(detected, path, parameters, region, terraform=terraform,
-                                                           warnings=warnings))
+        # a plan or template is a tree of long-lived, acyclic objects: no cyclic collection rescans it while it
+        # is mapped (five full collections on a 10k-resource plan, none collecting anything)
+        with paused_gc() if detected != "terraform" else nullcontext():
+            snapshot = add_implicit_main_route_tables(load_one(detected, path, parameters, region,
+                                                               terraform=terraform, warnings=warnings))
         snapshots.append(pin_symbolic_zones(snapshot))
     return snapshots
 
