@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Graph
-from ..graph.addresses import NotANetwork, parse_network
-from ..model.vocabulary import EVIDENCE_CONTEXT, META_ATTRIBUTES, RELATION_KINDS
+from ..model.vocabulary import EVIDENCE_CONTEXT, RELATION_KINDS
 from .language import (
     PATH_PARAM,
     AllOf,
@@ -32,27 +31,11 @@ from .language import (
     SelfRef,
     path_params,
 )
-from .patterns import search
+from .operators import ORDERING, Tri, test_value
+from .subjects import MISSING, Item, Subject, label_of, lookup, lookup_split
 
-Tri = bool | None
 Evidence = list[dict[str, Any]]
 MAX_EVIDENCE = 12
-ITEM_ITSELF = "@"
-"""The attribute name of a scalar list item itself (``{items: public_access_cidrs, each: {attr: "@", ...}}``)."""
-_MISSING = object()
-
-
-@dataclass(slots=True)
-class Item:
-    """A member of a list attribute (a route, a rule, a node group...), evaluated as a subject."""
-
-    value: Any
-    label: str
-
-
-Subject = str | Item
-
-
 @dataclass(slots=True)
 class Env:
     """What a condition sees besides its subject: the graph, parameters, the policy's resource."""
@@ -68,60 +51,6 @@ class Env:
 
 
 Compiled = Callable[[Env, Subject], tuple[Tri, Evidence]]
-
-
-def lookup(graph: Graph, subject: Subject, attr: str, keys: Sequence[str] | None = None) -> tuple[Any, str | None]:
-    """``(value, None)`` for a known value (``None`` = not set), or ``(_MISSING, reason)`` when unknown.
-
-    ``keys``, when given, are the path's parts after its head, taken whole (a key from a param may hold dots).
-    """
-    head, _, rest_text = attr.partition(".")
-    return _lookup(graph, subject, attr, head, rest_text if keys is None else keys)
-
-
-def _lookup(graph: Graph, subject: Subject, attr: str, head: str, rest: str | Sequence[str]
-            ) -> tuple[Any, str | None]:
-    """``lookup`` with ``attr`` already split at its first dot (compiled tests split it once)."""
-    if type(subject) is Item:
-        if attr == ITEM_ITSELF:
-            return subject.value, None
-        value = subject.value.get(head) if isinstance(subject.value, dict) else None
-        return (_walk(value, rest) if rest else value), None
-    resource = graph.resources.get(subject)
-    if resource is None:
-        return _MISSING, f"{subject} is not in the snapshot"
-    if head in META_ATTRIBUTES:
-        value = getattr(resource, head)
-        if value is None and head in ("account", "region"):
-            return _MISSING, f"the source does not say which {head} {subject} is in"
-        return value, None
-    unknown = resource.unknown
-    if unknown:
-        reason = unknown.get(attr) or unknown.get(head)
-        if reason:
-            return _MISSING, reason
-    derived_unknown = graph.derived_unknown.get(subject)
-    if derived_unknown and head in derived_unknown:
-        return _MISSING, derived_unknown[head]
-    derived = graph.derived.get(subject)
-    value = derived[head] if derived and head in derived else resource.attributes.get(head)
-    return (_walk(value, rest) if rest else value), None
-
-
-def _walk(value: Any, rest: str | Sequence[str]) -> Any:
-    """Follow a dotted path into mappings; a number indexes a list (``placement_strategies.0.type``)."""
-    for part in (rest.split(".") if rest else ()) if isinstance(rest, str) else rest:
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit():
-            value = value[int(part)] if int(part) < len(value) else None
-        else:
-            value = None
-    return value
-
-
-def _label(subject: Subject) -> str:
-    return subject.label if isinstance(subject, Item) else subject
 
 
 def _with_path(env: Env, entry: dict[str, Any]) -> dict[str, Any]:
@@ -147,70 +76,6 @@ def _show(value: Any) -> str:
     if isinstance(value, list) and len(value) > 4:
         return "[" + ", ".join(map(str, value[:4])) + ", …]"
     return str(value) if not isinstance(value, str) else value
-
-
-_ORDERING = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b,
-             "lte": lambda a, b: a <= b}
-
-
-def _test(op: str, value: Any, operand: Any) -> Tri:
-    """One attribute test; values that cannot be compared (``5 in "abc"``, ``"a" > 1``) are unknown."""
-    try:
-        return _test_values(op, value, operand)
-    except (TypeError, ValueError):
-        return None
-
-
-def _test_values(op: str, value: Any, operand: Any) -> Tri:
-    if op == "exists":
-        return (value is not None) == bool(operand)
-    if op == "equals":
-        return value == operand
-    if op == "not_equals":
-        return value != operand
-    if op in ("in", "not_in"):
-        if isinstance(operand, str) and not isinstance(value, str):
-            return None
-        found = value in operand if isinstance(operand, (list, tuple, set, str)) else value == operand
-        return found if op == "in" else not found
-    if op == "in_networks":
-        return _in_networks(value, operand)
-    if value is None:
-        return None  # ordering, matching or containment on a value that is not set: undecidable
-    if op in _ORDERING:
-        if isinstance(value, bool) != isinstance(operand, bool):
-            return None  # true > 0 is not a comparison a policy means
-        return _ORDERING[op](value, operand)
-    if op == "matches":
-        return search(str(operand), str(value))
-    if op == "contains":
-        if isinstance(operand, list):  # every element: the failover codes include 500, 502, 503 and 504
-            return all(o in value for o in operand) if isinstance(value, (list, tuple, set, dict)) else None
-        if isinstance(value, str) and not isinstance(operand, str):
-            return None
-        return operand in value if isinstance(value, (list, tuple, set, str, dict)) else False
-    raise AssertionError(op)
-
-
-def _in_networks(value: Any, operand: Any) -> Tri:
-    """Whether the CIDR ``value`` lies inside one of the ``operand`` networks (``10.8.1.0/24`` in ``10.8.0.0/16``).
-
-    Not set is in no network (as with ``in``); a value that is not an IP network (``${var.cidr}``) is
-    unknown. Operand entries that are not networks (prefix-list ids beside the CIDRs) contain nothing.
-    """
-    if value is None:
-        return False
-    if not isinstance(value, str):
-        return None
-    family, start, end = parse_network(value)  # NotANetwork (a ValueError): unknown
-    for entry in operand if isinstance(operand, (list, tuple)) else [operand]:
-        try:
-            kind, low, high = parse_network(str(entry))
-        except NotANetwork:
-            continue
-        if kind == family and low <= start and end <= high:
-            return True
-    return False
 
 
 def compile_condition(cond: Condition) -> Compiled:
@@ -330,7 +195,7 @@ def _compile_attr(cond: AttrTest, negated: bool = False) -> Compiled:
         else:
             expected, reason = _resolve(env, operand)
             if reason is not None:
-                return None, [_with_path(env, {"resource": _label(subject), "attr": attr,
+                return None, [_with_path(env, {"resource": label_of(subject), "attr": attr,
                                                "test": f"{negation}{op} {operand}",
                                                "unknown": f"compared value unknown: {reason}"})]
             if isinstance(operand, ParamRef) and described[0] is env.params:
@@ -339,18 +204,18 @@ def _compile_attr(cond: AttrTest, negated: bool = False) -> Compiled:
                 description = f"{negation}{op} {_show(expected)}"
                 if isinstance(operand, ParamRef):
                     described[0], described[1] = env.params, description
-        value, reason = (_lookup(env.graph, subject, attr, head, rest) if fixed_path
+        value, reason = (lookup_split(env.graph, subject, attr, head, rest) if fixed_path
                          else lookup(env.graph, subject, attr, keys))
         context = _context(env.graph, subject, attr) if with_context else None
         label = subject.label if type(subject) is Item else subject
-        if value is _MISSING:
+        if value is MISSING:
             entry: dict[str, Any] = {"resource": label, "attr": attr, "test": description, "unknown": reason}
             if context:
                 entry["context"] = context
             if env.path:
                 entry["path"] = list(env.path)
             return None, [entry]
-        result = _test(op, value, expected)
+        result = test_value(op, value, expected)
         if negated and result is not None:
             result = not result
         entry = {"resource": label, "attr": attr, "value": value, "test": description}
@@ -462,11 +327,11 @@ def _members(selector: Selector, where: Compiled | None) -> Callable[[Env, Subje
 
     def items(env: Env, subject: Subject) -> tuple[list[_Member], str | None]:
         values, reason = lookup(env.graph, subject, selector.items)
-        if values is _MISSING:
+        if values is MISSING:
             return [], reason
         members = []
         for index, value in enumerate(values or []):
-            item = Item(value, f"{_label(subject)}.{selector.items}[{index}]")
+            item = Item(value, f"{label_of(subject)}.{selector.items}[{index}]")
             selected: Tri = True
             evidence: Evidence = []
             if where is not None:
@@ -532,14 +397,14 @@ def _compile_quantified(cond: Quantified) -> Compiled:
         if quantifier == "each":
             result: Tri = False if falses else None if unknowns else True
             if result is True and gap is not None:
-                result, unknowns = None, [{"resource": _label(subject), "selector": described, "unknown": gap}]
+                result, unknowns = None, [{"resource": label_of(subject), "selector": described, "unknown": gap}]
         else:
             result = True if trues else None if unknowns else False
             if result is False and gap is not None:
-                result, unknowns = None, [{"resource": _label(subject), "selector": described, "unknown": gap}]
+                result, unknowns = None, [{"resource": label_of(subject), "selector": described, "unknown": gap}]
             if quantifier == "none" and result is not None:
                 result = not result
-        summary = {"resource": _label(subject), "selector": described, "members": len(members)}
+        summary = {"resource": label_of(subject), "selector": described, "members": len(members)}
         if result is None:
             evidence = unknowns
         elif quantifier in ("each", "some"):
@@ -557,7 +422,7 @@ def _compare_range(op: str, low: float, high: float, n: float) -> Tri:
     if op == "not_equals":
         inner = _compare_range("equals", low, high, n)
         return None if inner is None else not inner
-    check = _ORDERING[op]
+    check = ORDERING[op]
     if check(low, n) and check(high, n):
         return True
     if not check(low, n) and not check(high, n):
@@ -582,7 +447,7 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
     def count(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
         expected, reason = _resolve(env, operand)
         members, gap = members_of(env, subject)
-        entry: dict[str, Any] = {"resource": _label(subject), "selector": described,
+        entry: dict[str, Any] = {"resource": label_of(subject), "selector": described,
                                  "test": f"{comparator} {_show(expected)}"}
         uncertain: Evidence = []
         if distinct:
@@ -594,9 +459,9 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
                     value, why = lookup(env.graph, member.subject, attr)
                 else:
                     value, why = (member.subject.value if isinstance(member.subject, Item) else member.subject), None
-                if value is _MISSING or value is None:
+                if value is MISSING or value is None:
                     unknown_values += 1
-                    uncertain.append(_with_path(member.env, {"resource": _label(member.subject), "attr": attr,
+                    uncertain.append(_with_path(member.env, {"resource": label_of(member.subject), "attr": attr,
                                                              "unknown": why or "value not set"}))
                     continue
                 key = _hashable(value)
@@ -609,10 +474,10 @@ def _compile_count(selector: Selector, attr: str | None, comparator: str, operan
             low = sum(1 for m in members if m.selected)
             high = len(members)
             uncertain.extend(e for m in members if not m.selected for e in m.where_evidence)
-            entry["members"] = [_label(m.subject) for m in members][:MAX_EVIDENCE]
+            entry["members"] = [label_of(m.subject) for m in members][:MAX_EVIDENCE]
         if gap is not None:
             high = math.inf
-            uncertain.insert(0, {"resource": _label(subject), "selector": described, "unknown": gap})
+            uncertain.insert(0, {"resource": label_of(subject), "selector": described, "unknown": gap})
         entry["count"] = low if low == high else f"{low}..{'?' if high == math.inf else high}"
         if reason is not None:
             entry["unknown"] = f"compared value unknown: {reason}"
@@ -646,7 +511,7 @@ def _compile_range(cond: Range) -> Compiled:
         values, reason = _resolve(env, cond.values)
         low, why_low = lookup(env.graph, subject, low_attr)
         high, why_high = lookup(env.graph, subject, high_attr)
-        entry: dict[str, Any] = {"resource": _label(subject), "attr": f"{low_attr}..{high_attr}",
+        entry: dict[str, Any] = {"resource": label_of(subject), "attr": f"{low_attr}..{high_attr}",
                                  "test": f"{'within' if within else 'includes any of'} {_show(values)}"}
         why = reason or why_low or why_high
         if why or low is None or high is None:
