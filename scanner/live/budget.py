@@ -11,7 +11,8 @@ not let one throttled service stall the others. So:
   Waiting for a token blocks only the calling thread: other services' calls go on;
 - retries replace botocore's standard backoff (1 s base for throttling, so a 30 %-throttled scan
   took 7x longer) with full-jitter exponential backoff from a 100 ms base, capped at 10 s. The
-  retry conditions and the retry quota stay botocore's own.
+  retry conditions stay botocore's own, and so does its retry quota, except for throttling errors,
+  which take none of it (see ``ThrottlingExempt``).
 
 A shard is the only user of its (account, Region) buckets, so the budget holds across processes
 and machines: it lives where the shard runs.
@@ -24,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 MAX_RETRIES = 8
@@ -150,7 +152,7 @@ def install_retries(client: Any, bucket: AdaptiveBucket | None = None, max_retri
     service_event = client.meta.service_model.service_id.hyphenize()
     adapter = standard.RetryEventAdapter()
     detector = standard.ThrottlingErrorDetector(adapter)
-    retry_quota = standard.RetryQuotaChecker(quota.RetryQuota(), detector)
+    retry_quota = throttling_exempt_quota()(quota.RetryQuota(), detector)
     handler = standard.RetryHandler(
         retry_policy=standard.RetryPolicy(
             retry_checker=standard.StandardRetryConditions(max_attempts=max_retries + 1),
@@ -174,6 +176,29 @@ def install_retries(client: Any, bucket: AdaptiveBucket | None = None, max_retri
     events.register(f"after-call.{service_event}", retry_quota.release_retry_quota)
     if bucket is not None:
         events.register_first(f"before-send.{service_event}", lambda **_: _acquire(bucket))
+
+
+@cache
+def throttling_exempt_quota() -> type:
+    """The ``ThrottlingExempt`` retry-quota checker class (built on first use: botocore loads lazily)."""
+    from botocore.retries import standard
+
+    class ThrottlingExempt(standard.RetryQuotaChecker):  # type: ignore[misc]
+        """botocore's retry quota, except that a throttling error's retry takes none of it.
+
+        The quota is a circuit breaker for a failing service: each retry takes 5 (throttling) or 14, a
+        success gives back only its last retry's cost. Under steady throttling a busy client (S3's
+        per-bucket calls) drains it, then its calls fail with the throttling error although the next
+        attempt would succeed: a throttled scan would report values as unknown that a clean scan reads.
+        Throttling is paced by the adaptive bucket and bounded by ``MAX_RETRIES`` instead.
+        """
+
+        def acquire_retry_quota(self, context: Any) -> bool:
+            if self._is_throttling_error(context):
+                return True
+            return bool(super().acquire_retry_quota(context))
+
+    return ThrottlingExempt
 
 
 def _acquire(bucket: AdaptiveBucket) -> None:

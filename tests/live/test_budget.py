@@ -132,3 +132,27 @@ def test_the_retry_handler_uses_haguards_backoff(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(Exception, match="RequestLimitExceeded"):
         ec2.describe_vpcs()
     assert len(delays) == 8 and sleeps == [0.0] * 8
+
+
+@mock_aws
+def test_steady_throttling_never_drains_the_retry_quota(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every call throttled twice, then answered: botocore's quota (500; a throttled retry takes 5, a success
+    gives back 5) would refuse retries after ~100 calls and the scan would read values as unknown."""
+    from faults import error_response
+
+    monkeypatch.setattr(RetryBackoff, "delay_amount", lambda self, context: 0.0)
+    attempts = {"n": 0}
+
+    def twice_throttled(client: Any) -> None:
+        protocol = client.meta.service_model.resolved_protocol
+
+        def before_send(request: Any, **_: Any) -> Any:
+            attempts["n"] += 1
+            return None if attempts["n"] % 3 == 0 else error_response(request.url, protocol, "Throttling")
+
+        client.meta.events.register_first("before-send", before_send)
+
+    rds = make_client(create_session(), "rds", "us-east-1", retry_config(), [twice_throttled])
+    for _ in range(150):
+        rds.describe_db_instances()
+    assert attempts["n"] == 450
