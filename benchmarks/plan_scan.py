@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.source_tree import ROOT, child_env
+
 BASE_PLAN = ROOT / "tests" / "parity" / "data" / "hcl" / "plan.json"
 TARGETS = {10_000: 3.0}
 """Resources -> seconds on the development machine."""
@@ -62,19 +63,11 @@ def plan_of(n_resources: int) -> dict[str, Any]:
     }
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "haguard-bench-pycache"))
-    return env
-
-
 def run_once(plan: Path, output: Path) -> dict[str, float]:
     """One ``haguard iac`` process: exit code, wall and CPU seconds, peak RSS in MiB."""
     argv = [sys.executable, "-m", "scanner.cli", "iac", str(plan), "--format", "json", "--output", str(output)]
     start = time.perf_counter()
-    child = subprocess.Popen(argv, env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(argv, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     return {"exit": os.waitstatus_to_exitcode(status), "wall": time.perf_counter() - start,
             "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}

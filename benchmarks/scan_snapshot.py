@@ -27,21 +27,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.source_tree import ROOT, child_env
+
 DEFAULT_SIZES = (100_000, 1_000_000)
 DEFAULT_FORMATS = ("json", "sarif")
 TARGETS = {100_000: (5.0, 1024.0), 1_000_000: (60.0, 8192.0)}
 """Size -> (seconds, MiB) on the development machine."""
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env() -> dict[str, str]:
-    """This source tree first on the path; bytecode cached (outside the tree) as an installed package has it."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "haguard-bench-pycache"))
-    return env
 
 
 def write_snapshot(n: int, directory: Path) -> Path:
@@ -50,7 +42,7 @@ def write_snapshot(n: int, directory: Path) -> Path:
     if not path.exists():
         code = ("import sys, orjson; from benchmarks.synthetic import synthetic_snapshot; "
                 "open(sys.argv[2], 'wb').write(orjson.dumps(synthetic_snapshot(int(sys.argv[1]))))")
-        subprocess.run([sys.executable, "-c", code, str(n), str(path)], check=True, env=_env(), cwd=ROOT)
+        subprocess.run([sys.executable, "-c", code, str(n), str(path)], check=True, env=child_env(), cwd=ROOT)
     return path
 
 
@@ -59,7 +51,7 @@ def run_whole(snapshot: Path, fmt: str, output: Path) -> dict[str, Any]:
     argv = [sys.executable, "-m", "scanner.cli", "scan", "--snapshot", str(snapshot), "--format", fmt,
             "--output", str(output)]
     start = time.perf_counter()
-    child = subprocess.Popen(argv, env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
@@ -72,7 +64,7 @@ def run_whole(snapshot: Path, fmt: str, output: Path) -> dict[str, Any]:
 def run_stages(snapshot: Path, fmt: str, output: Path) -> list[dict[str, Any]]:
     """The CLI's stages in a child process (see ``_stages_main``): one row per stage."""
     argv = [sys.executable, "-m", "benchmarks.scan_snapshot", "--stages", str(snapshot), fmt, str(output)]
-    result = subprocess.run(argv, env=_env(), cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(argv, env=child_env(), cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"stage child failed (exit {result.returncode}): {result.stderr.strip()[-500:]}")
     rows: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])

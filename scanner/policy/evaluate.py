@@ -258,12 +258,13 @@ def _compile_any(parts: list[Compiled], guards: list[bool] | None = None) -> Com
     first = [i for i, guard in enumerate(guards or []) if guard]
     if first:
         order = first + [i for i in range(len(parts)) if i not in first]
+        guard_at = frozenset(first)
 
         def guarded_any(env: Env, subject: Subject) -> tuple[Tri, Evidence]:
             results: list[tuple[Tri, Evidence]] = [(None, [])] * len(parts)
             for index in order:
                 result = results[index] = parts[index](env, subject)
-                if result[0] is True and index in first:
+                if result[0] is True and index in guard_at:
                     return result
             values = [v for v, _ in results]
             wanted = True if True in values else None if None in values else False
